@@ -1,0 +1,57 @@
+#pragma once
+// config: version, error checking and the thread count shared by every CPU kernel.
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
+#define CASCADE_VERSION_MAJOR 0
+#define CASCADE_VERSION_MINOR 1
+#define CASCADE_VERSION_PATCH 0
+
+#if defined(__HIPCC__) || defined(__CUDACC__)
+#define CASCADE_WITH_GPU 1
+#else
+#define CASCADE_WITH_GPU 0
+#endif
+
+namespace cascade {
+
+// Thrown for every run-time misuse (bad input data, wrong batch shape, bad file): a message, never a crash.
+struct error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+namespace detail {
+template <class... Parts>
+[[noreturn]] inline void fail(const Parts&... parts) {
+    std::ostringstream os;
+    (os << ... << parts);
+    throw error(os.str());
+}
+} // namespace detail
+
+// Number of threads CPU kernels use (OpenMP). Default: OpenMP's default (all cores, or OMP_NUM_THREADS).
+inline void set_num_threads(int n) {
+#if defined(_OPENMP)
+    omp_set_num_threads(n < 1 ? 1 : n);
+#else
+    (void)n;
+#endif
+}
+inline int num_threads() {
+#if defined(_OPENMP)
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
+} // namespace cascade
+
+#define CASCADE_CHECK(cond, ...)                                                                           \
+    do {                                                                                                   \
+        if (!(cond)) ::cascade::detail::fail(__VA_ARGS__);                                                  \
+    } while (0)

@@ -1,0 +1,77 @@
+#pragma once
+// Convolution lowering for channels-last (NHWC) tensors: im2col builds the patch matrix
+//   col[(n, oy, ox), (ky, kx, c)] = x[n, oy·sh + ky·dh − ph, ox·sw + kx·dw − pw, c]   (0 outside)
+// so that conv = col · W with W the Keras kernel (KH, KW, C, F) read as a (KH·KW·C) × F matrix, and the
+// output rows (n, oy, ox) × F are already NHWC. col2im is its adjoint (scatter-add), used for ∂x.
+// Chellapilla, Puri & Simard, "High performance convolutional neural networks for document
+// processing", 2006.
+#include "cascade/kernels/cpu/parallel.hpp"
+
+#include <algorithm>
+#include <cstddef>
+
+namespace cascade::kernels::cpu {
+
+struct conv2d_geometry {
+    std::size_t h, w, c;         // input sample
+    std::size_t kh, kw;          // kernel
+    std::size_t sh, sw;          // stride
+    std::size_t ph, pw;          // padding before (top, left)
+    std::size_t dh = 1, dw = 1;  // dilation
+    std::size_t oh, ow;          // output sample
+    std::size_t patch() const { return kh * kw * c; }
+    std::size_t rows_per_sample() const { return oh * ow; }
+    // 1×1, stride 1, no padding: col is x itself.
+    bool is_pointwise() const { return kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0; }
+};
+
+// col rows for samples [n0, n1) of x; col has (n1 − n0)·oh·ow rows of patch() values.
+template <class T>
+void im2col(const conv2d_geometry& g, const T* x, std::size_t n0, std::size_t n1, T* col) {
+    const std::size_t rows = (n1 - n0) * g.oh * g.ow, patch = g.patch();
+    parallel_for(rows, 256, [&](std::size_t r0, std::size_t r1) {
+        for (std::size_t r = r0; r < r1; ++r) {
+            const std::size_t n = n0 + r / (g.oh * g.ow), oy = (r / g.ow) % g.oh, ox = r % g.ow;
+            const T* xs = x + n * g.h * g.w * g.c;
+            T* out = col + r * patch;
+            for (std::size_t ky = 0; ky < g.kh; ++ky) {
+                const std::ptrdiff_t iy = std::ptrdiff_t(oy * g.sh + ky * g.dh) - std::ptrdiff_t(g.ph);
+                for (std::size_t kx = 0; kx < g.kw; ++kx, out += g.c) {
+                    const std::ptrdiff_t ix = std::ptrdiff_t(ox * g.sw + kx * g.dw) - std::ptrdiff_t(g.pw);
+                    if (iy < 0 || ix < 0 || iy >= std::ptrdiff_t(g.h) || ix >= std::ptrdiff_t(g.w))
+                        std::fill(out, out + g.c, T(0));
+                    else
+                        std::copy_n(xs + (std::size_t(iy) * g.w + std::size_t(ix)) * g.c, g.c, out);
+                }
+            }
+        }
+    });
+}
+
+// dx[n0..n1) = col2im(dcol): overwrites those samples of dx with the sum of the patch gradients.
+// Parallel over samples, whose dx regions are disjoint, so the result does not depend on threads.
+template <class T>
+void col2im(const conv2d_geometry& g, const T* dcol, std::size_t n0, std::size_t n1, T* dx) {
+    const std::size_t patch = g.patch(), sample = g.h * g.w * g.c;
+    parallel_for(n1 - n0, 1, [&](std::size_t s0, std::size_t s1) {
+        for (std::size_t s = s0; s < s1; ++s) {
+            T* xs = dx + (n0 + s) * sample;
+            std::fill(xs, xs + sample, T(0));
+            const T* in = dcol + s * g.oh * g.ow * patch;
+            for (std::size_t oy = 0; oy < g.oh; ++oy)
+                for (std::size_t ox = 0; ox < g.ow; ++ox)
+                    for (std::size_t ky = 0; ky < g.kh; ++ky) {
+                        const std::ptrdiff_t iy = std::ptrdiff_t(oy * g.sh + ky * g.dh) - std::ptrdiff_t(g.ph);
+                        for (std::size_t kx = 0; kx < g.kw; ++kx, in += g.c) {
+                            const std::ptrdiff_t ix = std::ptrdiff_t(ox * g.sw + kx * g.dw) - std::ptrdiff_t(g.pw);
+                            if (iy < 0 || ix < 0 || iy >= std::ptrdiff_t(g.h) || ix >= std::ptrdiff_t(g.w)) continue;
+                            T* o = xs + (std::size_t(iy) * g.w + std::size_t(ix)) * g.c;
+#pragma omp simd
+                            for (std::size_t c = 0; c < g.c; ++c) o[c] += in[c];
+                        }
+                    }
+        }
+    });
+}
+
+} // namespace cascade::kernels::cpu

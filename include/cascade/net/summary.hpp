@@ -1,0 +1,80 @@
+#pragma once
+// summary(net, os): Keras-style model summary — one line per layer with its name, output shape and
+// parameter count, then the totals (trainable, non-trainable).
+#include "cascade/layers/concepts.hpp"
+#include "cascade/net/sequential.hpp"
+
+#include <cstdio>
+#include <ostream>
+#include <sstream>
+#include <string>
+#include <tuple>
+
+namespace cascade {
+
+namespace detail {
+inline std::string group_thousands(std::size_t v) {
+    std::string s = std::to_string(v);
+    for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(std::size_t(i), ",");
+    return s;
+}
+template <class Tuple>
+std::size_t count_elements(const Tuple& t) {
+    return std::apply([](const auto&... p) { return (std::size_t(0) + ... + std::size_t(p.size())); }, t);
+}
+} // namespace detail
+
+struct param_counts {
+    std::size_t trainable = 0, non_trainable = 0;
+    std::size_t total() const { return trainable + non_trainable; }
+};
+
+template <class Net>
+param_counts count_params(Net& net) {
+    param_counts c;
+    [&]<std::size_t... K>(std::index_sequence<K...>) {
+        ((c.trainable += detail::count_elements(net.template layer<K>().params()),
+          c.non_trainable += [&] {
+              if constexpr (layers::has_buffers<std::remove_cvref_t<decltype(net.template layer<K>())>>)
+                  return detail::count_elements(net.template layer<K>().buffers());
+              else return std::size_t(0);
+          }()),
+         ...);
+    }(std::make_index_sequence<Net::depth>{});
+    return c;
+}
+
+template <class Net>
+void summary(Net& net, std::ostream& os) {
+    constexpr int w1 = 28, w2 = 26;
+    const std::string rule(w1 + w2 + 12, '_'), thick(w1 + w2 + 12, '=');
+    auto line = [&](const std::string& a, const std::string& b, const std::string& c) {
+        char buf[256];
+        std::snprintf(buf, sizeof buf, "%-*s%-*s%12s\n", w1, a.c_str(), w2, b.c_str(), c.c_str());
+        os << buf;
+    };
+    os << "Model: sequential<" << Net::backend_type::name << ", " << (sizeof(typename Net::scalar_type) == 4 ? "float" : "double")
+       << ">\n" << rule << "\n";
+    line(" Layer (type)", "Output Shape", "Param #");
+    os << thick << "\n";
+    [&]<std::size_t... K>(std::index_sequence<K...>) {
+        (([&] {
+             std::ostringstream shp;
+             print_batched_shape<typename Net::template shape_at<K + 1>>(shp);
+             auto& l = net.template layer<K>();
+             std::size_t n = detail::count_elements(l.params());
+             if constexpr (layers::has_buffers<std::remove_cvref_t<decltype(l)>>) n += detail::count_elements(l.buffers());
+             line(" " + std::string(Net::template layer_type<K>::name) + "_" + std::to_string(K), shp.str(),
+                  detail::group_thousands(n));
+         }()),
+         ...);
+    }(std::make_index_sequence<Net::depth>{});
+    const auto c = count_params(net);
+    os << thick << "\n"
+       << "Total params: " << detail::group_thousands(c.total()) << "\n"
+       << "Trainable params: " << detail::group_thousands(c.trainable) << "\n"
+       << "Non-trainable params: " << detail::group_thousands(c.non_trainable) << "\n"
+       << rule << "\n";
+}
+
+} // namespace cascade

@@ -1,0 +1,35 @@
+#pragma once
+// Per-parameter optimizer state keyed by the parameter's visit index k (never by address, so a copied
+// or moved network keeps working). Buffers are zero-initialised on first use and reused afterwards:
+// no allocation after the first step.
+#include <cstddef>
+#include <vector>
+
+namespace cascade::optimizers::detail {
+
+class optimizer_state {
+public:
+    // Slot `which` (0: first moment / velocity, 1: second moment, ...) of parameter k, n values.
+    template <class T>
+    T* slot(std::size_t k, std::size_t which, std::size_t n) {
+        auto& table = tables<T>();
+        if (table.size() <= k) table.resize(k + 1);
+        auto& per_param = table[k];
+        if (per_param.size() <= which) per_param.resize(which + 1);
+        auto& v = per_param[which];
+        if (v.size() != n) v.assign(n, T(0));
+        return v.data();
+    }
+    void clear() { f_.clear(); d_.clear(); }
+
+private:
+    template <class T>
+    std::vector<std::vector<std::vector<T>>>& tables() {
+        if constexpr (sizeof(T) == sizeof(float)) return f_;
+        else return d_;
+    }
+    std::vector<std::vector<std::vector<float>>> f_;
+    std::vector<std::vector<std::vector<double>>> d_;
+};
+
+} // namespace cascade::optimizers::detail

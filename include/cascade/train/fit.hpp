@@ -1,0 +1,184 @@
+#pragma once
+// fit / evaluate / predict: the Keras-style training loop.
+//   auto h = train::fit(net, losses::categorical_crossentropy{}, opt, data.train,
+//                       {.epochs = 5, .batch_size = 64, .validation = &data.test});
+// Each epoch: a seeded shuffle (the same seed gives the same batches), mini-batches of batch_size with
+// the last partial batch included, one optimizer step per batch, then validation in inference mode.
+// A NaN or Inf loss stops training with a cascade::error naming the epoch and batch.
+#include "cascade/data/batcher.hpp"
+#include "cascade/data/dataset.hpp"
+#include "cascade/train/history.hpp"
+#include "cascade/train/metric.hpp"
+#include "cascade/train/progress.hpp"
+#include "cascade/train/step.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace cascade::train {
+
+template <class D>
+struct fit_options {
+    std::size_t epochs = 1;
+    std::size_t batch_size = 32;
+    const D* validation = nullptr;       // evaluated after every epoch (inference mode)
+    double validation_split = 0.0;       // else: hold out the LAST fraction of the training data (Keras)
+    bool shuffle = true;
+    std::uint64_t seed = 0;              // shuffling seed; epoch e uses a permutation derived from (seed, e)
+    std::optional<std::vector<metric>> metrics{};   // default: the loss' default metric
+    progress::style verbose = progress::style::automatic;
+    std::function<void(std::size_t epoch)> on_epoch_begin{};   // e.g. set opt.opt.lr for a schedule
+    // Called after each epoch with its values; return true to stop training (early stopping).
+    std::function<bool(std::size_t epoch, const std::map<std::string, double>& logs)> on_epoch_end{};
+};
+
+namespace detail {
+
+template <class Net, class D>
+void check_dataset(const D& d, const char* what) {
+    static_assert(D::x_rank == Net::input_shape::rank + 1,
+                  "fit: the dataset's samples have a different rank than the model's input shape");
+    static_assert(D::y_rank == Net::output_shape::rank + 1,
+                  "fit: the dataset's targets have a different rank than the model's output shape");
+    d.validate();
+    for (std::size_t i = 0; i < Net::input_shape::rank; ++i)
+        CASCADE_CHECK(d.x.shape()[i + 1] == Net::input_shape::dims[i], what, ": sample axis ", i + 1, " has size ",
+                      d.x.shape()[i + 1], " but the model's input shape needs ", Net::input_shape::dims[i]);
+    for (std::size_t i = 0; i < Net::output_shape::rank; ++i)
+        CASCADE_CHECK(d.y.shape()[i + 1] == Net::output_shape::dims[i], what, ": target axis ", i + 1, " has size ",
+                      d.y.shape()[i + 1], " but the model's output shape is ", Net::output_shape::dims[i]);
+}
+
+template <class Loss>
+std::vector<metric> metrics_or_default(const std::optional<std::vector<metric>>& m) {
+    return m ? *m : std::vector<metric>{Loss::default_metric};
+}
+
+} // namespace detail
+
+// Loss and metrics of net on d in inference mode: {"loss": ..., "accuracy": ...}.
+template <class Net, class Loss, class D>
+std::map<std::string, double> evaluate(Net& net, const Loss& loss, const D& d, std::size_t batch_size = 256,
+                                       const std::optional<std::vector<metric>>& metrics = std::nullopt) {
+    detail::check_dataset<Net>(d, "evaluate");
+    CASCADE_CHECK(batch_size > 0, "evaluate: batch_size must be positive");
+    const auto ms = detail::metrics_or_default<Loss>(metrics);
+    const std::size_t n = d.size();
+    const auto order = data::sequential_order(n);
+    typename Net::input_tensor xb;
+    typename Net::output_tensor yb;
+    double loss_sum = 0;
+    std::vector<metric_sum> sums(ms.size());
+    for (std::size_t b = 0; b < n; b += batch_size) {
+        const std::size_t e = std::min(n, b + batch_size);
+        data::gather_batch(d, order, b, e, xb, yb);
+        const auto& y = net.forward(xb, mode::infer);
+        loss_sum += double(loss.value(y, yb)) * double(e - b);
+        for (std::size_t i = 0; i < ms.size(); ++i) sums[i].add(evaluate_metric(ms[i], y, yb));
+    }
+    std::map<std::string, double> out{{"loss", n ? loss_sum / double(n) : 0.0}};
+    for (std::size_t i = 0; i < ms.size(); ++i) out[metric_name(ms[i])] = sums[i].mean();
+    return out;
+}
+
+// The network's outputs for every sample of x, (N, output shape...), in inference mode.
+template <class Net>
+typename Net::output_tensor predict(Net& net, const typename Net::input_tensor& x, std::size_t batch_size = 256) {
+    CASCADE_CHECK(batch_size > 0, "predict: batch_size must be positive");
+    const std::size_t n = x.shape()[0];
+    typename Net::output_tensor out(batch_shape<typename Net::output_shape>(n));
+    typename Net::input_tensor xb;
+    const std::size_t in_row = Net::input_shape::size, out_row = Net::output_shape::size;
+    for (std::size_t b = 0; b < n; b += batch_size) {
+        const std::size_t e = std::min(n, b + batch_size);
+        ensure_shape(xb, batch_shape<typename Net::input_shape>(e - b));
+        std::copy(x.data() + b * in_row, x.data() + e * in_row, xb.data());
+        const auto& y = net.forward(xb, mode::infer);
+        std::copy(y.data(), y.data() + y.size(), out.data() + b * out_row);
+    }
+    return out;
+}
+
+template <class Net, class Loss, class Opt, class D>
+history fit(Net& net, const Loss& loss, Opt& opt, const D& train_data, const fit_options<D>& o = {}) {
+    CASCADE_CHECK(o.batch_size > 0, "fit: batch_size must be positive");
+    CASCADE_CHECK(o.validation_split >= 0.0 && o.validation_split < 1.0, "fit: validation_split must be in [0, 1)");
+    CASCADE_CHECK(!(o.validation && o.validation_split > 0), "fit: give either validation data or validation_split, not both");
+    detail::check_dataset<Net>(train_data, "fit");
+
+    // validation_split: train on the first part, validate on the last, without copying the first part.
+    std::optional<D> held_out;
+    std::size_t n = train_data.size();
+    if (o.validation_split > 0) {
+        const std::size_t cut = data::split_point(n, o.validation_split);
+        held_out = data::subset(train_data, cut, n);
+        n = cut;
+    }
+    const D* validation = o.validation ? o.validation : (held_out ? &*held_out : nullptr);
+    if (validation) detail::check_dataset<Net>(*validation, "fit (validation data)");
+    CASCADE_CHECK(n > 0, "fit: no training samples");
+
+    const auto ms = detail::metrics_or_default<Loss>(o.metrics);
+    history h;
+    h.keys.push_back("loss");
+    for (auto m : ms) h.keys.push_back(metric_name(m));
+    if (validation) {
+        h.keys.push_back("val_loss");
+        for (auto m : ms) h.keys.push_back(std::string("val_") + metric_name(m));
+    }
+
+    progress bar(o.verbose);
+    const std::size_t batches = (n + o.batch_size - 1) / o.batch_size;
+    std::vector<std::size_t> order = data::sequential_order(n);
+    typename Net::input_tensor xb;
+    typename Net::output_tensor yb;
+    std::vector<metric_sum> sums(ms.size());
+
+    for (std::size_t epoch = 0; epoch < o.epochs; ++epoch) {
+        if (o.on_epoch_begin) o.on_epoch_begin(epoch);
+        const auto t0 = std::chrono::steady_clock::now();
+        if (o.shuffle) data::shuffle_into(order, n, o.seed, epoch);
+        bar.begin_epoch(epoch, o.epochs, batches);
+        double loss_sum = 0;
+        std::size_t seen = 0;
+        for (auto& s : sums) s = {};
+        for (std::size_t b = 0; b < batches; ++b) {
+            const std::size_t begin = b * o.batch_size, end = std::min(n, begin + o.batch_size);
+            data::gather_batch(train_data, order, begin, end, xb, yb);
+            const auto value = forward_backward(net, loss, xb, yb);
+            if (!std::isfinite(double(value)))
+                cascade::detail::fail("fit: the loss became ", double(value), " at epoch ", epoch + 1, ", batch ", b + 1,
+                                      " of ", batches, " (samples ", begin, "..", end - 1,
+                                      " of the shuffled order); lower the learning rate or check the data for NaN/Inf");
+            for (std::size_t i = 0; i < ms.size(); ++i) sums[i].add(evaluate_metric(ms[i], net.output(), yb));
+            apply_gradients(net, opt);
+            loss_sum += double(value) * double(end - begin);
+            seen += end - begin;
+            bar.batch(b + 1, seen, loss_sum / double(seen), ms.empty() ? nullptr : metric_name(ms[0]),
+                      ms.empty() ? 0.0 : sums[0].mean());
+        }
+        const double train_secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::map<std::string, double> logs{{"loss", loss_sum / double(seen)}};
+        for (std::size_t i = 0; i < ms.size(); ++i) logs[metric_name(ms[i])] = sums[i].mean();
+        if (validation)
+            for (auto& [k, v] : evaluate(net, loss, *validation, std::max<std::size_t>(o.batch_size, 256), ms))
+                logs["val_" + k] = v;
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        h.epochs.push_back(logs);
+        h.seconds.push_back(secs);
+        std::ostringstream line;
+        line.precision(4);
+        for (auto& k : h.keys) line << " - " << k << " " << logs[k];
+        bar.end_epoch(seen, train_secs, line.str());
+        if (o.on_epoch_end && o.on_epoch_end(epoch, logs)) break;
+    }
+    return h;
+}
+
+} // namespace cascade::train
