@@ -3,9 +3,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
-#if defined(_OPENMP)
-#include <omp.h>
-#endif
 
 #define CASCADE_VERSION_MAJOR 0
 #define CASCADE_VERSION_MINOR 1
@@ -33,23 +30,10 @@ template <class... Parts>
 }
 } // namespace detail
 
-// Number of threads CPU kernels use (OpenMP). Default: OpenMP's default (all cores, or OMP_NUM_THREADS).
-inline void set_num_threads(int n) {
-#if defined(_OPENMP)
-    omp_set_num_threads(n < 1 ? 1 : n);
-#else
-    (void)n;
-#endif
-}
-inline int num_threads() {
-#if defined(_OPENMP)
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
-}
 
 } // namespace cascade
+
+#include "cascade/threads.hpp"   // set_num_threads, num_threads
 
 #define CASCADE_CHECK(cond, ...)                                                                           \
     do {                                                                                                   \

@@ -29,7 +29,7 @@ if(n_expects EQUAL 0)
 endif()
 
 # ---- compile: syntax + semantic check only (templates are still instantiated), C locale, no colour ----
-set(args -std=c++20 -fsyntax-only -fdiagnostics-color=never -DXTENSOR_USE_XSIMD -fopenmp)
+set(args -std=c++20 -fsyntax-only -fdiagnostics-color=never -DXTENSOR_USE_XSIMD -pthread)
 if(DEFINED FLAGS AND NOT "${FLAGS}" STREQUAL "")
   separate_arguments(extra UNIX_COMMAND "${FLAGS}")
   list(APPEND args ${extra})

@@ -23,7 +23,8 @@
 // Blocking: KC·NR·sizeof(T) (B micro-panel) plus MR·KC·sizeof(T) (A micro-panel) fit in L1 (32-48 KiB),
 // MC·KC·sizeof(T) (A block) in about half of L2 (512 KiB-1 MiB), KC·NC·sizeof(T) (B panel) in L3.
 //
-// Threads (OpenMP, cascade::num_threads()): a barrier-synchronised team packs each B panel cooperatively;
+// Threads (the shared thread_pool, cascade::num_threads()): a barrier-synchronised team packs each B panel
+// cooperatively;
 // then either the m range (many rows: each thread packs its own A blocks) or the jr loop (few rows: the A
 // block is packed cooperatively too) is split. The split never touches k, and every C element is
 // computed by the same micro-kernel with the same k order, so results are bit-identical for any thread
@@ -35,6 +36,7 @@
 #include <new>
 
 #include "cascade/config.hpp"
+#include "cascade/kernels/cpu/thread_pool.hpp"
 #include "cascade/tensor/simd.hpp"
 
 namespace cascade::kernels::cpu {
@@ -49,12 +51,12 @@ struct gemm_blocking {
     static constexpr std::size_t mr = wide ? 14 : 6;
     static constexpr std::size_t nv = 2;                 // vectors per row of the C tile
     static constexpr std::size_t nr = nv * vec;
-    static constexpr std::size_t kc = wide ? 512 : 256;
-    static constexpr std::size_t mc = mr * (wide ? 6 : 24);
+    static constexpr std::size_t kc = wide ? 512 : 384;
+    static constexpr std::size_t mc = mr * (wide ? 6 : 16);
     static constexpr std::size_t nc = nr * (wide ? 128 : 256);
     // Read A (B) in place when its packed panels would be used by at most this many B (A) micro-panels.
     static constexpr std::size_t direct_a_max_panels = 4;
-    static constexpr std::size_t direct_b_max_panels = 2;
+    static constexpr std::size_t direct_b_max_panels = 8;
     // Solve Cᵀ = op(B)ᵀ·op(A)ᵀ when that uses this many times more of the tile's lanes.
     static constexpr double transpose_gain = 1.3;
     // Below this many multiply-adds a parallel region costs more than it saves.
@@ -144,9 +146,13 @@ inline void micro_kernel(std::size_t kc, const T* __restrict a, [[maybe_unused]]
     constexpr std::size_t W = batch::size;
     batch acc[MR][NV];
 #pragma GCC unroll 16
-    for (std::size_t r = 0; r < MR; ++r)
+    for (std::size_t r = 0; r < MR; ++r) {
+        // The C tile is needed only after the k loop: start fetching it now.
+        __builtin_prefetch(c + r * ldc, 1);
+        __builtin_prefetch(c + r * ldc + NV * W - 1, 1);
 #pragma GCC unroll 4
         for (std::size_t v = 0; v < NV; ++v) acc[r][v] = batch(T(0));
+    }
     if constexpr (a_packed) {
         for (std::size_t p = 0; p < kc; ++p, a += MR, b += b_rs) {
             batch bv[NV];
@@ -205,7 +211,7 @@ struct operand {
 template <class T, class Arch, class P>
 void macro_kernel(std::size_t mc, std::size_t nc, std::size_t kc, const operand<T>& a, const operand<T>& b, T* c,
                   std::size_t c_rs, std::size_t c_cs, T alpha, T beta, bool load_c) {
-    constexpr std::size_t MR = P::mr, NR = P::nr, NV = P::nv;
+    constexpr std::size_t MR = P::mr, NR = P::nr, NV = P::nv, W = P::vec;
     for (std::size_t j0 = 0; j0 < nc; j0 += NR) {
         const std::size_t nr = std::min(NR, nc - j0);
         const bool b_direct = b.direct && nr == NR;
@@ -223,17 +229,28 @@ void macro_kernel(std::size_t mc, std::size_t nc, std::size_t kc, const operand<
                                                         load_c);
             } else {
                 // Edge or transposed tile: the same kernel on an aligned copy, so every element of C gets
-                // identical arithmetic. (Edge panels of A and B are always packed, zero-padded.)
+                // identical arithmetic. (Edge panels of A and B are always packed, zero-padded.) A tile at
+                // most one vector wide needs only half the FMAs.
                 alignas(64) T tile[MR * NR];
-                if (load_c)
+                if (load_c) {
+                    std::fill(tile, tile + MR * NR, T(0));
                     for (std::size_t r = 0; r < mr; ++r)
                         for (std::size_t j = 0; j < nr; ++j) tile[r * NR + j] = ct[r * c_rs + j * c_cs];
-                if (a.direct && mr == MR)
-                    micro_kernel<T, Arch, MR, NV, false>(kc, a.src + i0 * a.rs, a.rs, a.cs, bp, b_rs, tile, NR,
-                                                         alpha, beta, load_c);
-                else
-                    micro_kernel<T, Arch, MR, NV, true>(kc, a.packed + i0 * kc, 0, 0, bp, b_rs, tile, NR, alpha,
-                                                        beta, load_c);
+                }
+                const bool a_dir = a.direct && mr == MR;
+                const T* ap = a_dir ? a.src + i0 * a.rs : a.packed + i0 * kc;
+                if (nr <= W) {
+                    if (a_dir)
+                        micro_kernel<T, Arch, MR, 1, false>(kc, ap, a.rs, a.cs, bp, b_rs, tile, NR, alpha, beta, load_c);
+                    else
+                        micro_kernel<T, Arch, MR, 1, true>(kc, ap, 0, 0, bp, b_rs, tile, NR, alpha, beta, load_c);
+                } else {
+                    if (a_dir)
+                        micro_kernel<T, Arch, MR, NV, false>(kc, ap, a.rs, a.cs, bp, b_rs, tile, NR, alpha, beta,
+                                                             load_c);
+                    else
+                        micro_kernel<T, Arch, MR, NV, true>(kc, ap, 0, 0, bp, b_rs, tile, NR, alpha, beta, load_c);
+                }
                 if (c_cs == 1)
                     for (std::size_t r = 0; r < mr; ++r)
                         for (std::size_t j = 0; j < nr; ++j) ct[r * c_rs + j] = tile[r * NR + j];
@@ -269,12 +286,8 @@ inline void part_range(std::size_t count, int t, int parts, std::size_t& begin, 
     end = count * std::size_t(t + 1) / std::size_t(parts);
 }
 
-inline void team_barrier([[maybe_unused]] int nt) {
-#if defined(_OPENMP)
-    if (nt > 1) {
-#pragma omp barrier
-    }
-#endif
+inline void team_barrier(int nt) {
+    if (nt > 1) thread_pool::instance().barrier();
 }
 
 // Workspace (elements) of one B panel and of one A block.
@@ -421,23 +434,18 @@ void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t 
     g.direct_a = n_panels <= P::direct_a_max_panels;
     g.direct_b = !g.trans_b && m_panels <= P::direct_b_max_panels;
 
+    // One team at a time: inside another kernel's team (nested call) stay on this thread.
     int nt = 1;
-#if defined(_OPENMP)
-    if (double(m) * double(n) * double(k) >= P::parallel_min_fma)
+    if (double(m) * double(n) * double(k) >= P::parallel_min_fma && !thread_pool::inside_team())
         nt = int(std::min<std::size_t>(std::size_t(std::max(1, num_threads())), std::max(m_panels, n_panels)));
-#endif
     const split how = m_panels >= n_panels || m_panels >= std::size_t(4 * nt) ? split::rows : split::cols;
     const std::size_t b_size = b_panel_size<T, P>(g.n, k), a_size = a_block_size<T, P>(g.m, k);
     T* ws = thread_scratch<T>(2 * b_size + std::size_t(std::max(nt, 2)) * a_size);
 
-    if (nt == 1) {
+    if (nt == 1)
         gemm_team<T, Arch, P>(g, how, 0, 1, ws);
-        return;
-    }
-#if defined(_OPENMP)
-#pragma omp parallel num_threads(nt)
-    gemm_team<T, Arch, P>(g, how, omp_get_thread_num(), omp_get_num_threads(), ws);
-#endif
+    else
+        thread_pool::instance().run(nt, [&](int tid, int team) { gemm_team<T, Arch, P>(g, how, tid, team, ws); });
 }
 
 } // namespace detail
