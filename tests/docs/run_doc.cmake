@@ -93,7 +93,7 @@ if(n_programs EQUAL 0)
 endif()
 
 # ---- compile (and run) every program ----
-set(base_args -std=c++20 -Wall -Wextra -Wno-maybe-uninitialized -fdiagnostics-color=never -DXTENSOR_USE_XSIMD -fopenmp "-I${WORK}")
+set(base_args -std=c++20 -Wall -Wextra -Wno-maybe-uninitialized -fdiagnostics-color=never -DXTENSOR_USE_XSIMD -pthread -fopenmp-simd "-I${WORK}")
 if(DEFINED FLAGS AND NOT "${FLAGS}" STREQUAL "")
   separate_arguments(extra UNIX_COMMAND "${FLAGS}")
   list(APPEND base_args ${extra})

@@ -48,6 +48,7 @@ TEST_CASE("an MLP learns the two-spirals problem to > 95 % held-out accuracy") {
 }
 
 TEST_CASE("same seed -> bit-identical weights after training (single thread)") {
+    const int threads = cc::num_threads();
     cc::set_num_threads(1);
     auto train = spirals(100, 3);
     auto run = [&] {
@@ -61,7 +62,7 @@ TEST_CASE("same seed -> bit-identical weights after training (single thread)") {
     };
     const auto a = run(), b = run();
     CHECK(a == b);
-    cc::set_num_threads(2);
+    cc::set_num_threads(threads);
 }
 
 TEST_CASE("a NaN in the data stops training with the epoch and batch") {

@@ -10,8 +10,8 @@
 namespace cascade::kernels {
 
 #define CASCADE_UNARY_KERNEL(fwd, bwd_arg)                                                                 \
-    template <class T, std::size_t R, std::size_t R2>                                                      \
-    void fwd##_forward(const host_tensor<T, R>& x, host_tensor<T, R2>& y) {                                \
+    template <class T, std::size_t R>                                                                      \
+    void fwd##_forward(const host_tensor<T, R>& x, host_tensor<T, R>& y) {                                 \
         ensure_shape(y, x.shape());                                                                        \
         cpu::fwd##_forward(x.size(), x.data(), y.data());                                                  \
     }                                                                                                      \
@@ -64,6 +64,13 @@ template <class T, std::size_t R>
 void multiply(const host_tensor<T, R>& x, const host_tensor<T, R>& m, host_tensor<T, R>& z) {
     ensure_shape(z, x.shape());
     cpu::multiply(x.size(), x.data(), m.data(), z.data());
+}
+
+// z = x + s · y
+template <class T, std::size_t R>
+void add_scaled(const host_tensor<T, R>& x, const host_tensor<T, R>& y, T s, host_tensor<T, R>& z) {
+    ensure_shape(z, x.shape());
+    cpu::add_scaled(x.size(), x.data(), y.data(), s, z.data());
 }
 
 template <class T, std::size_t R>

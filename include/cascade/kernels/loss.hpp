@@ -1,12 +1,20 @@
 #pragma once
 // Loss kernels on the CPU backend: per-batch loss values (summed in double, fixed order) and the
-// gradients with respect to the network output. N = rows, C = last axis; means as in Keras.
+// gradients with respect to the network output. C = last axis; categorical losses average over the rows
+// (every axis but the last: N for (N, C), N·T for (N, T, C)), element-wise losses over all elements —
+// as Keras does.
 #include "cascade/tensor/tensor.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 namespace cascade::kernels {
+
+// Rows of a (..., C) tensor: the number of class distributions it holds.
+template <class T, std::size_t R>
+std::size_t rows_of(const host_tensor<T, R>& y) {
+    return y.shape()[R - 1] ? y.size() / y.shape()[R - 1] : 0;
+}
 
 // mse: L = mean((y − t)²) over all elements;  dL/dy = 2 (y − t) / numel
 template <class T, std::size_t R>
@@ -31,19 +39,19 @@ void scaled_difference(const host_tensor<T, R>& y, const host_tensor<T, R>& t, T
 }
 
 // categorical cross-entropy on probabilities p (clipped to [ε, 1 − ε] like Keras):
-//   L = −(1/N) Σ_n Σ_c t log p          dL/dp = −t / (N p)
+//   L = −(1/rows) Σ_rows Σ_c t log p          dL/dp = −t / (rows · p)
 template <class T, std::size_t R>
 T categorical_crossentropy_value(const host_tensor<T, R>& p, const host_tensor<T, R>& t, T eps) {
     double s = 0;
     for (std::size_t i = 0; i < p.size(); ++i)
         if (t.data()[i] != T(0)) s -= double(t.data()[i]) * std::log(double(std::clamp(p.data()[i], eps, T(1) - eps)));
-    return T(s / double(p.shape()[0]));
+    return T(s / double(rows_of(p)));
 }
 template <class T, std::size_t R>
 void categorical_crossentropy_gradient(const host_tensor<T, R>& p, const host_tensor<T, R>& t, T eps,
                                        host_tensor<T, R>& dp) {
     ensure_shape(dp, p.shape());
-    const T inv_n = T(1) / T(p.shape()[0]);
+    const T inv_n = T(1) / T(rows_of(p));
     for (std::size_t i = 0; i < p.size(); ++i)
         dp.data()[i] = -t.data()[i] * inv_n / std::clamp(p.data()[i], eps, T(1) - eps);
 }
@@ -61,14 +69,14 @@ T categorical_crossentropy_logits_value(const host_tensor<T, R>& z, const host_t
         for (std::size_t j = 0; j < c; ++j) { e += std::exp(double(zr[j]) - m); tz += double(tr[j]) * zr[j]; tsum += tr[j]; }
         s += tsum * (m + std::log(e)) - tz;
     }
-    return T(s / double(z.shape()[0]));
+    return T(s / double(rows));
 }
 template <class T, std::size_t R>
 void categorical_crossentropy_logits_gradient(const host_tensor<T, R>& z, const host_tensor<T, R>& t,
                                               host_tensor<T, R>& dz) {
     ensure_shape(dz, z.shape());
     const std::size_t c = z.shape()[R - 1], rows = z.size() / c;
-    const T inv_n = T(1) / T(z.shape()[0]);
+    const T inv_n = T(1) / T(rows);
     for (std::size_t r = 0; r < rows; ++r) {
         const T* zr = z.data() + r * c;
         const T* tr = t.data() + r * c;

@@ -36,7 +36,7 @@ struct elementwise_layer : any_input {
             }                                                                                             \
         };                                                                                                \
     };
-// These differ only in the kernel names; the macro keeps the five from drifting apart.
+// These differ only in the kernel names; the macro keeps the four from drifting apart.
 CASCADE_ACTIVATION_LAYER(relu, y)
 CASCADE_ACTIVATION_LAYER(sigmoid, y)
 CASCADE_ACTIVATION_LAYER(tanh, y)

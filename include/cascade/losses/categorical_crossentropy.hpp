@@ -25,7 +25,7 @@ struct categorical_crossentropy {
     bool fused() const { return !from_logits; }
     template <class Y>
     void fused_gradient(const Y& p, const Y& t, Y& dz) const {
-        kernels::scaled_difference(p, t, typename Y::value_type(1) / typename Y::value_type(p.shape()[0]), dz);
+        kernels::scaled_difference(p, t, typename Y::value_type(1) / typename Y::value_type(kernels::rows_of(p)), dz);
     }
 
     template <class Y>

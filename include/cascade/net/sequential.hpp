@@ -32,11 +32,9 @@ struct type_list {};
 // layer and its input shape, whatever the layer's depth.
 struct rejected {};
 
+// (Only the name is probed: probing accepts<some shape> would instantiate a block layer's inner chain.)
 template <class L>
-inline constexpr bool is_layer_description = requires {
-    L::name;
-    L::template accepts<shape<1>>;
-};
+inline constexpr bool is_layer_description = requires { L::name; };
 
 template <class L, class In>
 constexpr bool layer_accepts() {
@@ -167,6 +165,11 @@ private:
         if constexpr (K == 0) return *input_;
         else return std::get<K - 1>(acts_);
     }
+    template <class L>
+    static auto buffers_of(L& l) {
+        if constexpr (layers::has_buffers<L>) return l.buffers();
+        else return std::tuple<>{};
+    }
     template <std::size_t... K>
     static impls_t make_layers(rng& g, std::index_sequence<K...>) {
         return impls_t{std::tuple_element_t<K, impls_t>(g)...};   // braced: initialised in order
@@ -216,6 +219,17 @@ public:
              }, std::get<K>(layers_).params()),
              ...);
         }(seq{});
+    }
+    // Every layer's parameters (and gradients, buffers) as one tuple of references, in visit order: a
+    // network used as a block inside a layer (net::residual) exposes them like any layer.
+    auto params() {
+        return std::apply([](auto&... l) { return std::tuple_cat(l.params()...); }, layers_);
+    }
+    auto grads() {
+        return std::apply([](auto&... l) { return std::tuple_cat(l.grads()...); }, layers_);
+    }
+    auto buffers() {
+        return std::apply([](auto&... l) { return std::tuple_cat(buffers_of(l)...); }, layers_);
     }
     template <std::size_t K> auto& layer() { return std::get<K>(layers_); }
     // The gradient buffer of layer K's output: train::step writes the loss gradient into grad_at<depth-1>

@@ -42,6 +42,8 @@ namespace detail {
 
 template <class Net, class D>
 void check_dataset(const D& d, const char* what) {
+    static_assert(std::is_same_v<typename D::value_type, typename Net::scalar_type>,
+                  "fit: the dataset's scalar type differs from the network's (e.g. a double dataset for a float net)");
     static_assert(D::x_rank == Net::input_shape::rank + 1,
                   "fit: the dataset's samples have a different rank than the model's input shape");
     static_assert(D::y_rank == Net::output_shape::rank + 1,

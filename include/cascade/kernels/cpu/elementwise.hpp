@@ -87,6 +87,12 @@ void multiply(std::size_t n, const T* x, const T* m, T* z) {
     detail::simd_map<T>(n, [](auto a, auto b) { return a * b; }, z, x, m);
 }
 
+// z = x + s · y   (residual connections: s = 1 adds, s = −1 subtracts)
+template <class T>
+void add_scaled(std::size_t n, const T* x, const T* y, T s, T* z) {
+    detail::simd_map<T>(n, [s](auto a, auto b) { return a + b * decltype(b)(s); }, z, x, y);
+}
+
 // y (rows × cols) = broadcast of b (cols) over rows
 template <class T>
 void broadcast_rows(std::size_t rows, std::size_t cols, const T* b, T* y) {

@@ -1,34 +1,39 @@
 #pragma once
 // gemm: cache-blocked, packed matrix multiply C = alpha·op(A)·op(B) + beta·C for float and double,
-// row-major, on the CPU. It is the work-horse of dense layers and of im2col convolutions.
+// row-major, on the CPU: the work-horse of dense layers and of im2col convolutions.
 //
-// Structure (Goto & van de Geijn 2008, "Anatomy of high-performance matrix multiplication";
-// Van Zee & van de Geijn 2015, "BLIS: a framework for rapidly instantiating BLAS functionality"):
+// Structure (Goto & van de Geijn 2008, "Anatomy of high-performance matrix multiplication", ACM TOMS 34(3);
+// Van Zee & van de Geijn 2015, "BLIS: a framework for rapidly instantiating BLAS functionality", TOMS 41(3)):
 //
-//   for jc in n step NC              B panel  kc×nc  packed once, shared by all threads   (L3)
+//   for jc in n step NC             B panel kc×nc: packed once per (jc, pc), shared by the team     (L3)
 //     for pc in k step KC
-//       pack op(B)[pc, jc] into NR-wide micro-panels
-//       for ic in m step MC          A block  mc×kc  packed per thread                    (L2)
-//         pack op(A)[ic, pc] into MR-tall micro-panels
-//         for jr in nc step NR       B micro-panel kc×NR stays in L1 across the ir loop
-//           for ir in mc step MR     micro-kernel: MR×NR block of C in registers, kc rank-1 FMA updates
+//       pack op(B)[pc.., jc..] into NR-wide micro-panels
+//       for ic in m step MC         A block mc×kc: packed by the thread that uses it                (L2)
+//         pack op(A)[ic.., pc..] into MR-tall micro-panels
+//         for jr in nc step NR      the B micro-panel (kc×NR) stays in L1 across the ir loop        (L1)
+//           for ir in mc step MR    micro-kernel: an MR×NR tile of C in registers, kc rank-1 FMA updates
 //
-// Packing makes both operands unit-stride in the order the micro-kernel reads them, so the three
-// storage forms (A·B, Aᵀ·B, A·Bᵀ, Aᵀ·Bᵀ) cost the same and transposes are never materialised.
-// Edge micro-panels are zero-padded; an edge tile of C goes through a small aligned tile on the stack.
+// Packing makes both operands unit-stride in the order the micro-kernel reads them, so all four storage
+// forms (A·B, Aᵀ·B, A·Bᵀ, Aᵀ·Bᵀ) run at the same speed and no transpose is ever materialised. An operand
+// whose packed panels would be used only a few times (n or m spans few micro-panels: conv and dense layer
+// shapes) is read in place instead. Edge panels are zero-padded when packed; in place, a partial last panel
+// is shifted back to end at the matrix edge. Edge tiles of C go through a small aligned tile on the stack.
+// A narrow C (e.g. 10 classes) whose A is stored transposed is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ.
 //
-// Micro-kernel (register blocking, chosen by measurement, see bench/README-gemm.md):
-//   AVX-512 (32 zmm): MR=14 × NR=2 vectors (28 accumulators + 2 B vectors + 1 broadcast)
-//   AVX2 / SSE (16 registers): MR=6 × NR=2 vectors (12 accumulators + 2 B vectors + 1 broadcast)
-// Blocking: KC·NR·sizeof(T) (B micro-panel) plus MR·KC·sizeof(T) (A micro-panel) fit in L1 (32-48 KiB),
-// MC·KC·sizeof(T) (A block) in about half of L2 (512 KiB-1 MiB), KC·NC·sizeof(T) (B panel) in L3.
+// Register blocking (measured, bench/README-gemm.md), one broadcast of A feeds NR/W FMAs:
+//   AVX-512 (32 zmm):      MR=14 × NR=2 vectors: 28 accumulators + 2 B vectors + 1 broadcast
+//   AVX2, SSE (16 regs):   MR=6  × NR=2 vectors: 12 accumulators + 2 B vectors + 1 broadcast
+// Cache blocking: the B micro-panel KC·NR·sizeof(T) (AVX2 float: 384·16·4 = 24 KiB, AVX-512: 512·32·4 =
+// 64 KiB, streamed from L2 at the rate of two loads per 28 FMAs) plus the A micro-panel in L1 (32-48 KiB);
+// the A block MC·KC·sizeof(T) (≈ 150-170 KiB) in L2 (512 KiB-1 MiB); the B panel KC·NC in L3. Larger
+// KC means fewer read-modify-write passes over C, which is what limits N = 2048.
 //
-// Threads (the shared thread_pool, cascade::num_threads()): a barrier-synchronised team packs each B panel
-// cooperatively;
-// then either the m range (many rows: each thread packs its own A blocks) or the jr loop (few rows: the A
-// block is packed cooperatively too) is split. The split never touches k, and every C element is
-// computed by the same micro-kernel with the same k order, so results are bit-identical for any thread
-// count. Small problems stay on the calling thread.
+// Threads (the shared thread_pool, cascade::num_threads()): the team packs each B panel cooperatively,
+// then splits the rows of C (each thread packs its own A blocks) or, when C has few rows, the jr loop (the
+// A block is packed cooperatively too). A barrier follows each cooperative packing; buffers are double
+// buffered so that one barrier per packing suffices. Work is never split along k and every C element is
+// computed by the same micro-kernel over the same k order, so results are bit-identical for any thread
+// count. Problems below about 1e5 multiply-adds stay on the calling thread (waking the team costs more).
 // Packing buffers are thread_local, 64-byte aligned and only grow: no heap allocation in steady state.
 #include <algorithm>
 #include <cstddef>
@@ -43,13 +48,14 @@ namespace cascade::kernels::cpu {
 
 namespace detail {
 
-// Register and cache blocking for element type T on instruction set Arch.
+// Register and cache blocking for element type T on instruction set Arch, and the thresholds of the
+// driver. All measured on the development machine (see bench/README-gemm.md).
 template <class T, class Arch>
 struct gemm_blocking {
     static constexpr std::size_t vec = simd::batch<T, Arch>::size;
     static constexpr bool wide = vec * sizeof(T) >= 64;  // AVX-512: 32 vector registers, else 16
     static constexpr std::size_t mr = wide ? 14 : 6;
-    static constexpr std::size_t nv = 2;                 // vectors per row of the C tile
+    static constexpr std::size_t nv = 2;  // vectors per row of the C tile
     static constexpr std::size_t nr = nv * vec;
     static constexpr std::size_t kc = wide ? 512 : 384;
     static constexpr std::size_t mc = mr * (wide ? 6 : 16);
@@ -59,11 +65,11 @@ struct gemm_blocking {
     static constexpr std::size_t direct_b_max_panels = 8;
     // Solve Cᵀ = op(B)ᵀ·op(A)ᵀ when that uses this many times more of the tile's lanes.
     static constexpr double transpose_gain = 1.3;
-    // Below this many multiply-adds a parallel region costs more than it saves.
-    static constexpr double parallel_min_fma = 2.0e5;
+    // Below this many multiply-adds one thread is faster than a team.
+    static constexpr double parallel_min_fma = 1.0e5;
 };
 
-// Grow-only, 64-byte aligned scratch memory; one per thread and element type.
+// Grow-only, 64-byte aligned scratch memory.
 template <class T>
 class scratch {
 public:
@@ -74,8 +80,9 @@ public:
     T* get(std::size_t count) {
         if (count > cap_) {
             release();
-            cap_ = std::max(count, cap_ + cap_ / 2);
-            ptr_ = static_cast<T*>(::operator new(cap_ * sizeof(T), std::align_val_t{64}));
+            const std::size_t cap = std::max(count, cap_ + cap_ / 2);
+            ptr_ = static_cast<T*>(::operator new(cap * sizeof(T), std::align_val_t{64}));
+            cap_ = cap;
         }
         return ptr_;
     }
@@ -90,6 +97,7 @@ private:
     std::size_t cap_ = 0;
 };
 
+// The calling thread's packing workspace (the team uses the caller's).
 template <class T>
 inline T* thread_scratch(std::size_t count) {
     thread_local scratch<T> s;
@@ -98,10 +106,9 @@ inline T* thread_scratch(std::size_t count) {
 
 constexpr std::size_t round_up(std::size_t x, std::size_t m) { return (x + m - 1) / m * m; }
 
-// Packs `count` (≤ R·panels) vectors of length kc into R-wide micro-panels, panel q at dst + q·R·kc holding
-// element (x, p) at p·R + x; x past `count` is zero (edge panels). Element (x, p) of the source is
-// src[x·ld + p] (gathered: rows of A, or rows of a transposed B) or src[p·ld + x] (copied: columns of a
-// transposed A, or rows of B). Packing A uses R = MR, packing B R = NR.
+// Packs `count` vectors of length kc into R-wide micro-panels: panel q at dst + q·R·kc holds element (x, p)
+// at p·R + x; lanes past `count` are zero. Source element (x, p) is src[x·ld + p] (gathered: rows of A, or
+// rows of a transposed B) or src[p·ld + x] (copied: rows of B, or rows of a transposed A).
 template <class T, std::size_t R>
 void pack_panels(bool gathered, const T* src, std::size_t ld, std::size_t count, std::size_t kc, T* dst) {
     for (std::size_t x0 = 0; x0 < count; x0 += R, dst += R * kc) {
@@ -109,7 +116,7 @@ void pack_panels(bool gathered, const T* src, std::size_t ld, std::size_t count,
         if (gathered) {
             const T* s = src + x0 * ld;
             if (w == R) {
-                // p outer, x inner: the compiler turns the R strided loads into a few vector stores.
+                // p outer, x inner (fully unrolled): about 2x faster than streaming each source row.
                 for (std::size_t p = 0; p < kc; ++p)
 #pragma GCC unroll 32
                     for (std::size_t x = 0; x < R; ++x) dst[p * R + x] = s[x * ld + p];
@@ -134,24 +141,42 @@ void pack_panels(bool gathered, const T* src, std::size_t ld, std::size_t count,
     }
 }
 
-// MR×(NV·W) tile: acc = Σ_p A(r,p) · B(p,j), then c = alpha·acc + beta·c (c not read when !load_c).
-// A(r,p) is a[p·MR + r] for a packed micro-panel (a_packed) or a[r·a_rs + p·a_cs] read in place;
-// B(p,j) is b[p·b_rs + j] (packed: b_rs = NR). This is the only place products are formed, so every element
-// of C sees the same arithmetic whichever tile, block, operand form or thread computes it.
+// c = alpha·acc + beta·c on the first `lanes` (< W) elements at c, through an aligned lane buffer.
+template <class T, class Arch>
+void store_partial(const simd::batch<T, Arch>& acc, T* c, std::size_t lanes, T alpha, T beta, bool load_c) {
+    using batch = simd::batch<T, Arch>;
+    alignas(64) T buf[batch::size] = {};
+    if (load_c) {
+        for (std::size_t j = 0; j < lanes; ++j) buf[j] = c[j];
+        xsimd::fma(batch(alpha), acc, batch(beta) * batch::load_aligned(buf)).store_aligned(buf);
+    } else {
+        (batch(alpha) * acc).store_aligned(buf);
+    }
+    for (std::size_t j = 0; j < lanes; ++j) c[j] = buf[j];
+}
+
+// The MR×(NV·W) tile acc = Σ_p A(r,p)·B(p,j), then c = alpha·acc + beta·c (c is not read when !load_c) on
+// rows [r0, r1) of the tile (tile row r at c + (r - r0)·ldc) and its first nc columns.
+// A(r,p) is a[p·MR + r] in a packed micro-panel (a_packed), else a[r·a_rs + p·a_cs] in place;
+// B(p,j) is b[p·b_rs + j]. The only place products are formed: every element of C gets the same
+// arithmetic whichever tile, block, operand form or thread computes it.
 template <class T, class Arch, std::size_t MR, std::size_t NV, bool a_packed>
 inline void micro_kernel(std::size_t kc, const T* __restrict a, [[maybe_unused]] std::size_t a_rs,
                          [[maybe_unused]] std::size_t a_cs, const T* __restrict b, std::size_t b_rs, T* c,
-                         std::size_t ldc, T alpha, T beta, bool load_c) {
+                         std::size_t ldc, std::size_t r0, std::size_t r1, std::size_t nc, T alpha, T beta,
+                         bool load_c) {
     using batch = simd::batch<T, Arch>;
     constexpr std::size_t W = batch::size;
     batch acc[MR][NV];
 #pragma GCC unroll 16
     for (std::size_t r = 0; r < MR; ++r) {
-        // The C tile is needed only after the k loop: start fetching it now.
-        __builtin_prefetch(c + r * ldc, 1);
-        __builtin_prefetch(c + r * ldc + NV * W - 1, 1);
 #pragma GCC unroll 4
         for (std::size_t v = 0; v < NV; ++v) acc[r][v] = batch(T(0));
+        if (r >= r0 && r < r1) {
+            // C is needed only after the k loop: start fetching it now (+4 % at N = 2048 with AVX2).
+            __builtin_prefetch(c + (r - r0) * ldc, 1);
+            __builtin_prefetch(c + (r - r0) * ldc + NV * W - 1, 1);
+        }
     }
     if constexpr (a_packed) {
         for (std::size_t p = 0; p < kc; ++p, a += MR, b += b_rs) {
@@ -178,27 +203,38 @@ inline void micro_kernel(std::size_t kc, const T* __restrict a, [[maybe_unused]]
             }
         }
     }
-    const batch va(alpha);
-    if (load_c) {
-        const batch vb(beta);
+    const batch va(alpha), vb(beta);
 #pragma GCC unroll 16
-        for (std::size_t r = 0; r < MR; ++r)
+    for (std::size_t r = 0; r < MR; ++r) {
+        if (r < r0 || r >= r1) continue;
+        T* cr = c + (r - r0) * ldc;
 #pragma GCC unroll 4
-            for (std::size_t v = 0; v < NV; ++v) {
-                T* cp = c + r * ldc + v * W;
-                xsimd::fma(va, acc[r][v], vb * batch::load_unaligned(cp)).store_unaligned(cp);
+        for (std::size_t v = 0; v < NV; ++v) {
+            if ((v + 1) * W <= nc) {
+                T* cp = cr + v * W;
+                if (load_c)
+                    xsimd::fma(va, acc[r][v], vb * batch::load_unaligned(cp)).store_unaligned(cp);
+                else
+                    (va * acc[r][v]).store_unaligned(cp);
+            } else if (v * W < nc) {
+                store_partial<T, Arch>(acc[r][v], cr + v * W, nc - v * W, alpha, beta, load_c);
             }
-    } else {
-#pragma GCC unroll 16
-        for (std::size_t r = 0; r < MR; ++r)
-#pragma GCC unroll 4
-            for (std::size_t v = 0; v < NV; ++v) (va * acc[r][v]).store_unaligned(c + r * ldc + v * W);
+        }
     }
 }
 
-// An operand block as the macro-kernel sees it: packed micro-panels, except that full panels are read
-// in place when `direct` (A(i,p) = src[i·rs + p·cs]; B(p,j) = src[p·rs + j]). Reading in place saves the
-// packing pass when a panel is used only once or twice (narrow or short problems).
+template <class T, class Arch, std::size_t MR, std::size_t NV>
+inline void micro_kernel_on(bool a_direct, std::size_t kc, const T* a, std::size_t a_rs, std::size_t a_cs,
+                            const T* b, std::size_t b_rs, T* c, std::size_t ldc, std::size_t r0, std::size_t r1,
+                            std::size_t nc, T alpha, T beta, bool load_c) {
+    if (a_direct)
+        micro_kernel<T, Arch, MR, NV, false>(kc, a, a_rs, a_cs, b, b_rs, c, ldc, r0, r1, nc, alpha, beta, load_c);
+    else
+        micro_kernel<T, Arch, MR, NV, true>(kc, a, 0, 0, b, b_rs, c, ldc, r0, r1, nc, alpha, beta, load_c);
+}
+
+// An operand block as the macro-kernel sees it: packed micro-panels, or (direct) the block in place with
+// A(i,p) = src[i·rs + p·cs], B(p,j) = src[p·rs + j]. A direct block narrower than one micro-panel is packed.
 template <class T>
 struct operand {
     const T* packed;
@@ -207,63 +243,62 @@ struct operand {
     bool direct;
 };
 
-// All MR×NR tiles of an mc×nc block of C; element (i,j) of the block is c[i·c_rs + j·c_cs].
+// All tiles of an mc×nc block of C; element (i,j) of the block is c[i·c_rs + j·c_cs].
 template <class T, class Arch, class P>
 void macro_kernel(std::size_t mc, std::size_t nc, std::size_t kc, const operand<T>& a, const operand<T>& b, T* c,
                   std::size_t c_rs, std::size_t c_cs, T alpha, T beta, bool load_c) {
     constexpr std::size_t MR = P::mr, NR = P::nr, NV = P::nv, W = P::vec;
+    const bool a_direct = a.direct && mc >= MR, b_direct = b.direct && nc >= NR;
     for (std::size_t j0 = 0; j0 < nc; j0 += NR) {
         const std::size_t nr = std::min(NR, nc - j0);
-        const bool b_direct = b.direct && nr == NR;
-        const T* bp = b_direct ? b.src + j0 : b.packed + j0 * kc;
+        // In place, a partial last panel is shifted back to end at the block edge: its first columns repeat
+        // the previous panel's and are computed again but not stored.
+        const std::size_t jb = b_direct ? std::min(j0, nc - NR) : j0, jo = j0 - jb;
+        const T* bp = b_direct ? b.src + jb : b.packed + j0 * kc;
         const std::size_t b_rs = b_direct ? b.rs : NR;
         for (std::size_t i0 = 0; i0 < mc; i0 += MR) {
             const std::size_t mr = std::min(MR, mc - i0);
+            const std::size_t ib = a_direct ? std::min(i0, mc - MR) : i0, io = i0 - ib;
+            const T* ap = a_direct ? a.src + ib * a.rs : a.packed + i0 * kc;
             T* ct = c + i0 * c_rs + j0 * c_cs;
-            if (mr == MR && nr == NR && c_cs == 1) {
-                if (a.direct)
-                    micro_kernel<T, Arch, MR, NV, false>(kc, a.src + i0 * a.rs, a.rs, a.cs, bp, b_rs, ct, c_rs, alpha,
-                                                         beta, load_c);
+            // A packed panel at most one vector wide needs half the FMAs.
+            const bool half = !b_direct && nr <= W;
+#ifdef GEMM_TILE_PARTIAL
+            if (c_cs == 1 && jo == 0 && nr == NR) {
+#else
+            if (c_cs == 1 && jo == 0) {  // straight into C
+#endif, rows [io, io + mr) and nr columns of the tile
+                if (half)
+                    micro_kernel_on<T, Arch, MR, 1>(a_direct, kc, ap, a.rs, a.cs, bp, b_rs, ct, c_rs, io, io + mr,
+                                                    nr, alpha, beta, load_c);
                 else
-                    micro_kernel<T, Arch, MR, NV, true>(kc, a.packed + i0 * kc, 0, 0, bp, b_rs, ct, c_rs, alpha, beta,
-                                                        load_c);
-            } else {
-                // Edge or transposed tile: the same kernel on an aligned copy, so every element of C gets
-                // identical arithmetic. (Edge panels of A and B are always packed, zero-padded.) A tile at
-                // most one vector wide needs only half the FMAs.
-                alignas(64) T tile[MR * NR];
-                if (load_c) {
-                    std::fill(tile, tile + MR * NR, T(0));
-                    for (std::size_t r = 0; r < mr; ++r)
-                        for (std::size_t j = 0; j < nr; ++j) tile[r * NR + j] = ct[r * c_rs + j * c_cs];
-                }
-                const bool a_dir = a.direct && mr == MR;
-                const T* ap = a_dir ? a.src + i0 * a.rs : a.packed + i0 * kc;
-                if (nr <= W) {
-                    if (a_dir)
-                        micro_kernel<T, Arch, MR, 1, false>(kc, ap, a.rs, a.cs, bp, b_rs, tile, NR, alpha, beta, load_c);
-                    else
-                        micro_kernel<T, Arch, MR, 1, true>(kc, ap, 0, 0, bp, b_rs, tile, NR, alpha, beta, load_c);
-                } else {
-                    if (a_dir)
-                        micro_kernel<T, Arch, MR, NV, false>(kc, ap, a.rs, a.cs, bp, b_rs, tile, NR, alpha, beta,
-                                                             load_c);
-                    else
-                        micro_kernel<T, Arch, MR, NV, true>(kc, ap, 0, 0, bp, b_rs, tile, NR, alpha, beta, load_c);
-                }
-                if (c_cs == 1)
-                    for (std::size_t r = 0; r < mr; ++r)
-                        for (std::size_t j = 0; j < nr; ++j) ct[r * c_rs + j] = tile[r * NR + j];
-                else
-                    for (std::size_t j = 0; j < nr; ++j)
-                        for (std::size_t r = 0; r < mr; ++r) ct[r + j * c_cs] = tile[r * NR + j];
+                    micro_kernel_on<T, Arch, MR, NV>(a_direct, kc, ap, a.rs, a.cs, bp, b_rs, ct, c_rs, io, io + mr,
+                                                     nr, alpha, beta, load_c);
+                continue;
             }
+            // Transposed C, or a B panel shifted back: the same kernel on an aligned tile, where
+            // (io + r, jo + j) is C(i0 + r, j0 + j).
+            alignas(64) T tile[MR * NR];
+            if (load_c) {
+                std::fill(tile, tile + MR * NR, T(0));
+                for (std::size_t r = 0; r < mr; ++r)
+                    for (std::size_t j = 0; j < nr; ++j) tile[(io + r) * NR + jo + j] = ct[r * c_rs + j * c_cs];
+            }
+            if (half)
+                micro_kernel_on<T, Arch, MR, 1>(a_direct, kc, ap, a.rs, a.cs, bp, b_rs, tile, NR, 0, MR, W, alpha,
+                                                beta, load_c);
+            else
+                micro_kernel_on<T, Arch, MR, NV>(a_direct, kc, ap, a.rs, a.cs, bp, b_rs, tile, NR, 0, MR, NR, alpha,
+                                                 beta, load_c);
+            if (c_cs == 1)
+                for (std::size_t r = 0; r < mr; ++r)
+                    for (std::size_t j = 0; j < nr; ++j) ct[r * c_rs + j] = tile[(io + r) * NR + jo + j];
+            else
+                for (std::size_t j = 0; j < nr; ++j)
+                    for (std::size_t r = 0; r < mr; ++r) ct[r + j * c_cs] = tile[(io + r) * NR + jo + j];
         }
     }
 }
-
-// How a team of threads shares the work (never along k).
-enum class split { rows, cols };
 
 template <class T>
 struct gemm_args {
@@ -276,11 +311,14 @@ struct gemm_args {
     std::size_t ldb;
     T beta;
     T* c;
-    std::size_t c_rs, c_cs;   // C(i,j) = c[i·c_rs + j·c_cs]: c_cs = 1, or c_rs = 1 when solving Cᵀ = op(B)ᵀ·op(A)ᵀ
-    bool direct_a, direct_b;  // read full panels in place instead of packing them
+    std::size_t c_rs, c_cs;   // C(i,j) = c[i·c_rs + j·c_cs]: c_cs = 1, or c_rs = 1 when computing Cᵀ
+    bool direct_a, direct_b;  // read operands in place instead of packing them
 };
 
-// [begin, end) of part `t` of `count` items split into `parts` nearly equal contiguous parts.
+// How a team shares the work (never along k).
+enum class split { rows, cols };
+
+// [begin, end) of part t of `count` items split into `parts` contiguous parts of nearly equal size.
 inline void part_range(std::size_t count, int t, int parts, std::size_t& begin, std::size_t& end) {
     begin = count * std::size_t(t) / std::size_t(parts);
     end = count * std::size_t(t + 1) / std::size_t(parts);
@@ -292,46 +330,41 @@ inline void team_barrier(int nt) {
 
 // Workspace (elements) of one B panel and of one A block.
 template <class T, class P>
-inline std::size_t b_panel_size(std::size_t n, std::size_t k) {
+std::size_t b_panel_size(std::size_t n, std::size_t k) {
     return round_up(std::min(P::kc, k) * std::min(P::nc, round_up(n, P::nr)), 16);
 }
 template <class T, class P>
-inline std::size_t a_block_size(std::size_t m, std::size_t k) {
+std::size_t a_block_size(std::size_t m, std::size_t k) {
     return round_up(std::min(P::kc, k) * std::min(P::mc, round_up(m, P::mr)), 16);
 }
 
-// Pack rows [i0, i1) (i0 a multiple of MR) of the mc×kc A block at A(ic, pc); in direct mode only the
-// partial last panel is packed.
+// Packs rows [i0, i1) (i0 a multiple of MR) of the mc×kc A block at A(ic, pc), unless it is read in place.
 template <class T, class P>
 void pack_a_rows(const gemm_args<T>& g, std::size_t ic, std::size_t pc, std::size_t i0, std::size_t i1,
-                 std::size_t kc, T* ap) {
-    if (g.direct_a) i0 = std::max(i0, (i1 - i0) % P::mr ? i1 / P::mr * P::mr : i1);
-    if (i1 <= i0) return;
+                 std::size_t mc, std::size_t kc, T* ap) {
+    if (i1 <= i0 || (g.direct_a && mc >= P::mr)) return;
     const T* src = g.trans_a ? g.a + pc * g.lda + ic + i0 : g.a + (ic + i0) * g.lda + pc;
     pack_panels<T, P::mr>(!g.trans_a, src, g.lda, i1 - i0, kc, ap + i0 * kc);
 }
 
-// Pack columns [j0, j1) (j0 a multiple of NR) of the kc×nc B panel at B(pc, jc); in direct mode only the
-// partial last panel is packed.
+// Packs columns [j0, j1) (j0 a multiple of NR) of the kc×nc B panel at B(pc, jc), unless it is read in place.
 template <class T, class P>
 void pack_b_cols(const gemm_args<T>& g, std::size_t pc, std::size_t jc, std::size_t j0, std::size_t j1,
-                 std::size_t kc, T* bp) {
-    if (g.direct_b) j0 = std::max(j0, (j1 - j0) % P::nr ? j1 / P::nr * P::nr : j1);
-    if (j1 <= j0) return;
+                 std::size_t nc, std::size_t kc, T* bp) {
+    if (j1 <= j0 || (g.direct_b && nc >= P::nr)) return;
     const T* src = g.trans_b ? g.b + (jc + j0) * g.ldb + pc : g.b + pc * g.ldb + jc + j0;
     pack_panels<T, P::nr>(g.trans_b, src, g.ldb, j1 - j0, kc, bp + j0 * kc);
 }
 
 template <class T>
-inline operand<T> a_operand(const gemm_args<T>& g, std::size_t ic, std::size_t pc, const T* packed) {
+operand<T> a_operand(const gemm_args<T>& g, std::size_t ic, std::size_t pc, const T* packed) {
     if (g.trans_a) return {packed, g.a + pc * g.lda + ic, 1, g.lda, g.direct_a};
     return {packed, g.a + ic * g.lda + pc, g.lda, 1, g.direct_a};
 }
 
-// The blocked loop nest run by thread `tid` of a team of `nt`. Workspace layout (shared, 64-byte aligned):
-// two B panels (double-buffered, so one barrier per panel suffices: a buffer is refilled only after the
-// barrier that follows everyone's use of it), then one A block per thread (split::rows) or two shared
-// A blocks (split::cols, double-buffered likewise).
+// The loop nest, run by thread tid of a team of nt. Workspace (shared): two B panels, then one A block per
+// thread (split::rows) or two shared A blocks (split::cols). A buffer is refilled only after the barrier
+// that follows everyone's use of it, so one barrier per cooperative packing suffices.
 template <class T, class Arch, class P>
 void gemm_team(const gemm_args<T>& g, split how, int tid, int nt, T* ws) {
     constexpr std::size_t MR = P::mr, NR = P::nr;
@@ -341,8 +374,7 @@ void gemm_team(const gemm_args<T>& g, split how, int tid, int nt, T* ws) {
     T* const a_own = ws + 2 * b_size + std::size_t(tid) * a_size;
     int b_turn = 0, a_turn = 0;
 
-    // Rows of this thread (split::rows), in whole micro-panels.
-    std::size_t row_begin = 0, row_end = g.m;
+    std::size_t row_begin = 0, row_end = g.m;  // split::rows: this thread's rows, whole micro-panels
     if (how == split::rows) {
         part_range((g.m + MR - 1) / MR, tid, nt, row_begin, row_end);
         row_begin *= MR;
@@ -351,30 +383,29 @@ void gemm_team(const gemm_args<T>& g, split how, int tid, int nt, T* ws) {
 
     for (std::size_t jc = 0; jc < g.n; jc += P::nc) {
         const std::size_t nc = std::min(P::nc, g.n - jc);
-        const std::size_t n_panels = (nc + NR - 1) / NR;
-        std::size_t q0, q1;  // this thread's B micro-panels (packing; and computing for split::cols)
-        part_range(n_panels, tid, nt, q0, q1);
+        std::size_t q0, q1;  // this thread's B micro-panels: to pack, and for split::cols to compute
+        part_range((nc + NR - 1) / NR, tid, nt, q0, q1);
         const std::size_t j0 = q0 * NR, j1 = std::min(q1 * NR, nc);
         for (std::size_t pc = 0; pc < g.k; pc += P::kc) {
             const std::size_t kc = std::min(P::kc, g.k - pc);
             const bool load_c = pc > 0 || g.beta != T(0);
             const T beta = pc > 0 ? T(1) : g.beta;
-
+            const T* b_src = g.b + pc * g.ldb + jc;
             T* bp = b_buf[b_turn];
             b_turn ^= 1;
-            pack_b_cols<T, P>(g, pc, jc, j0, j1, kc, bp);
-            team_barrier(nt);
-            const T* b_src = g.b + pc * g.ldb + jc;
 
             if (how == split::rows) {
+                pack_b_cols<T, P>(g, pc, jc, j0, j1, nc, kc, bp);
+                team_barrier(nt);
                 const operand<T> b{bp, b_src, g.ldb, 1, g.direct_b};
                 for (std::size_t ic = row_begin; ic < row_end; ic += P::mc) {
                     const std::size_t mc = std::min(P::mc, row_end - ic);
-                    pack_a_rows<T, P>(g, ic, pc, 0, mc, kc, a_own);
+                    pack_a_rows<T, P>(g, ic, pc, 0, mc, mc, kc, a_own);
                     macro_kernel<T, Arch, P>(mc, nc, kc, a_operand(g, ic, pc, a_own), b,
                                              g.c + ic * g.c_rs + jc * g.c_cs, g.c_rs, g.c_cs, g.alpha, beta, load_c);
                 }
             } else {
+                pack_b_cols<T, P>(g, pc, jc, j0, j1, j1 - j0, kc, bp);
                 const operand<T> b{bp + j0 * kc, b_src + j0, g.ldb, 1, g.direct_b};
                 for (std::size_t ic = 0; ic < g.m; ic += P::mc) {
                     const std::size_t mc = std::min(P::mc, g.m - ic);
@@ -382,8 +413,8 @@ void gemm_team(const gemm_args<T>& g, split how, int tid, int nt, T* ws) {
                     a_turn ^= 1;
                     std::size_t r0, r1;
                     part_range((mc + MR - 1) / MR, tid, nt, r0, r1);
-                    pack_a_rows<T, P>(g, ic, pc, r0 * MR, std::min(r1 * MR, mc), kc, ap);
-                    team_barrier(nt);
+                    pack_a_rows<T, P>(g, ic, pc, r0 * MR, std::min(r1 * MR, mc), mc, kc, ap);
+                    team_barrier(nt);  // (also publishes this thread's B panels, used by this thread only)
                     if (j1 > j0)
                         macro_kernel<T, Arch, P>(mc, j1 - j0, kc, a_operand(g, ic, pc, ap), b,
                                                  g.c + ic * g.c_rs + (jc + j0) * g.c_cs, g.c_rs, g.c_cs, g.alpha,
@@ -406,11 +437,9 @@ void scale_c(std::size_t m, std::size_t n, T beta, T* c, std::size_t ldc) {
     }
 }
 
-
-
-// Fraction of the FMA lanes of the MR×NR tiles that do useful work on an m×n product.
+// Fraction of the tile's FMA lanes doing useful work on an m×n C.
 template <class P>
-inline double tile_use(std::size_t m, std::size_t n) {
+double tile_use(std::size_t m, std::size_t n) {
     return double(m) / double(round_up(m, P::mr)) * double(n) / double(round_up(n, P::nr));
 }
 
@@ -423,9 +452,9 @@ void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t 
         return;
     }
     gemm_args<T> g{trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, 1, false, false};
-    // A narrow C (n well below NR, e.g. 10 classes) wastes most lanes of the tile: solve Cᵀ = op(B)ᵀ·op(A)ᵀ
-    // instead, whose rows are the short side (MR is the finer granularity). Only when A is stored
-    // transposed: otherwise op(A)ᵀ would become a B operand packed by slow strided gathers.
+    // A narrow C (n well below NR) wastes most lanes of the tile: compute Cᵀ = op(B)ᵀ·op(A)ᵀ, whose rows
+    // are the short side (MR is the finer granularity). Only when A is stored transposed, which makes op(A)ᵀ
+    // a B operand read in place; otherwise packing it would take strided gathers that cost more.
     if (trans_a && tile_use<P>(n, m) > P::transpose_gain * tile_use<P>(m, n))
         g = {!trans_b, !trans_a, n, m, k, alpha, b, ldb, a, lda, beta, c, 1, ldc, false, false};
 
@@ -434,14 +463,14 @@ void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t 
     g.direct_a = n_panels <= P::direct_a_max_panels;
     g.direct_b = !g.trans_b && m_panels <= P::direct_b_max_panels;
 
-    // One team at a time: inside another kernel's team (nested call) stay on this thread.
+    // One team at a time: a call from inside another kernel's team stays on its thread.
     int nt = 1;
     if (double(m) * double(n) * double(k) >= P::parallel_min_fma && !thread_pool::inside_team())
         nt = int(std::min<std::size_t>(std::size_t(std::max(1, num_threads())), std::max(m_panels, n_panels)));
     const split how = m_panels >= n_panels || m_panels >= std::size_t(4 * nt) ? split::rows : split::cols;
+
     const std::size_t b_size = b_panel_size<T, P>(g.n, k), a_size = a_block_size<T, P>(g.m, k);
     T* ws = thread_scratch<T>(2 * b_size + std::size_t(std::max(nt, 2)) * a_size);
-
     if (nt == 1)
         gemm_team<T, Arch, P>(g, how, 0, 1, ws);
     else
@@ -452,8 +481,9 @@ void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t 
 
 // C (m×n) = alpha · op(A) · op(B) + beta · C, row-major, leading dimensions in elements.
 // op(A) is m×k: A stored m×k (row stride lda) if !trans_a, or stored k×m and transposed if trans_a;
-// op(B) is k×n: B stored k×n (ldb) if !trans_b, or stored n×k and transposed if trans_b.
-// beta == 0 never reads C (it may hold NaN); k == 0 gives C = beta·C.
+// op(B) is k×n: B stored k×n (row stride ldb) if !trans_b, or stored n×k and transposed if trans_b.
+// beta == 0 never reads C (it may hold NaN); k == 0 gives C = beta·C. Uses cascade::num_threads() threads
+// for large products; results do not depend on the thread count.
 template <class T>
 void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a,
           std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {

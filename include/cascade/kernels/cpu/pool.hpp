@@ -1,7 +1,7 @@
 #pragma once
 // 2-D pooling over NHWC tensors, 'valid' windows (Keras' default): y[n, oy, ox, c] = max or mean of
-// x[n, oy·s + i, ox·s + j, c] over the p × p window. Max pooling records the arg-max (flat input index)
-// (index within the sample) so that the backward pass is a scatter; channels are the contiguous, vectorised axis.
+// x[n, oy·s + i, ox·s + j, c] over the p × p window. Max pooling records each window's arg-max (an index
+// within the sample) so that the backward pass is a scatter; channels are the contiguous, vectorised axis.
 #include "cascade/kernels/cpu/parallel.hpp"
 
 #include <algorithm>

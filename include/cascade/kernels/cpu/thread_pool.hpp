@@ -44,6 +44,8 @@ public:
         static thread_pool pool;
         return pool;
     }
+    thread_pool(const thread_pool&) = delete;
+    thread_pool& operator=(const thread_pool&) = delete;
 
     // Threads kernels may use: set_threads(n), else $CASCADE_NUM_THREADS, $OMP_NUM_THREADS, or all cores.
     int threads() const { return threads_.load(std::memory_order_relaxed); }
@@ -95,7 +97,7 @@ public:
         for (auto& w : workers_) w.join();
     }
 
-private:
+    // Kernels use instance(); separate pools exist for tests.
     thread_pool() {
         int n = int(std::thread::hardware_concurrency());
         for (const char* var : {"CASCADE_NUM_THREADS", "OMP_NUM_THREADS"})
@@ -103,6 +105,7 @@ private:
         threads_.store(n < 1 ? 1 : n);
     }
 
+private:
     void ensure_workers(int n) {
         while (int(workers_.size()) < n) {
             const int tid = int(workers_.size()) + 1;

@@ -1,0 +1,35 @@
+#pragma once
+// Tensor-level random and masking kernels on the CPU backend (formulas in kernels/cpu/noise.hpp): the
+// noise of layers::gaussian_noise and the channel masks of layers::spatial_dropout2d. The engine is the
+// layer's own (seeded from the network's), passed by reference; a GPU backend adds overloads of these
+// names for its tensor type (and may draw from its own generator seeded from g).
+#include "cascade/kernels/cpu/noise.hpp"
+#include "cascade/tensor/tensor.hpp"
+
+#include <array>
+
+namespace cascade::kernels {
+
+// y = x + stddev · z, z ~ N(0, 1) i.i.d., drawn from g.
+template <class T, std::size_t R>
+void add_gaussian_noise(const host_tensor<T, R>& x, T stddev, rng& g, host_tensor<T, R>& y) {
+    ensure_shape(y, x.shape());
+    cpu::add_gaussian_noise(x.size(), x.data(), stddev, g, y.data());
+}
+
+// m resized to s, each element keep with probability 1 − rate, else 0.
+template <class T, std::size_t R>
+void dropout_mask(const std::array<std::size_t, R>& s, double rate, T keep, rng& g, host_tensor<T, R>& m) {
+    ensure_shape(m, s);
+    cpu::dropout_mask(m.size(), rate, keep, g, m.data());
+}
+
+// y[n, ..., c] = x[n, ..., c] · m[n, c]: x (N, ..., C), m (N, C).
+template <class T, std::size_t R>
+void multiply_channels(const host_tensor<T, R>& x, const host_tensor<T, 2>& m, host_tensor<T, R>& y) {
+    ensure_shape(y, x.shape());
+    const std::size_t n = x.shape()[0], c = x.shape()[R - 1];
+    cpu::multiply_channels(n, (n * c) != 0 ? x.size() / (n * c) : 0, c, x.data(), m.data(), y.data());
+}
+
+} // namespace cascade::kernels
