@@ -41,8 +41,10 @@ if (( ${#missing[@]} )); then
 fi
 
 # ---- 2. builds: one translation unit per (C++ peer, workload), timed with /usr/bin/time ----
-cxx_workloads=()
-for w in $workloads; do [[ $w == dncnn ]] || cxx_workloads+=("$w"); done
+# tiny-dnn 1.0a3 cannot express dncnn (see tinydnn_workloads.cpp): no binary for it, its single-threaded
+# all-workloads binary prints the "unsupported" line.
+tinydnn_workloads=()
+for w in $workloads; do [[ $w == dncnn ]] || tinydnn_workloads+=("$w"); done
 mkdir -p "$build"
 compile_file="$build/compile.tsv"
 # Debian's tiny-dnn includes "third_party/stb/*.h", which Debian ships as <stb/*.h> (libstb-dev).
@@ -70,11 +72,12 @@ compile() {
 if [[ ${BUILD:-1} != 0 ]]; then
   echo "run_peers: compiling (one TU per peer and workload, sequentially)" >&2
   : > "$compile_file"
-  for w in "${cxx_workloads[@]}"; do
+  for w in $workloads; do
     compile cascade "$w" bench/peers/cascade_workloads.cpp -- "${cascade_flags[@]}"
     g++ "${cascade_flags[@]}" "$build/cascade_$w.o" -o "$build/cascade_$w" -lz -pthread
     compile dlib "$w" bench/peers/dlib_workloads.cpp -- "${dlib_flags[@]}"
     g++ "$build/dlib_$w.o" -o "$build/dlib_$w" "${dlib_libs[@]}"
+    [[ " ${tinydnn_workloads[*]} " == *" $w "* ]] || continue
     # tiny-dnn's default threading (a std::thread per core for every parallel loop) for T > 1 ...
     compile tiny-dnn "$w" bench/peers/tinydnn_workloads.cpp -- "${tinydnn_flags[@]}"
     g++ "$build/tiny-dnn_$w.o" -o "$build/tiny-dnn_$w" -pthread
@@ -96,22 +99,21 @@ ncpu=$(nproc)
 lines="$build/runs.jsonl"
 : > "$lines"
 run_one() {   # run_one ROUND PEER WORKLOAD THREADS
-  local r=$1 peer=$2 w=$3 t=$4 rt=$reps wu=$warmup mt=$min_time
-  if [[ $w == dncnn ]]; then rt=3; wu=1; mt=0.1; fi   # ~0.15-0.3 s per dncnn step: one step per repetition
-  local args=(--workload "$w" --threads "$t" --reps "$rt" --warmup "$wu" --min-time "$mt")
-  local cmd exe=$w
-  # A workload without a C++ model (dncnn): any of the peer's binaries prints its "unsupported" line.
-  [[ $w == dncnn ]] && exe=${cxx_workloads[0]:-fit1d}
+  local r=$1 peer=$2 w=$3 t=$4
+  local args=(--workload "$w" --threads "$t" --reps "$reps" --warmup "$warmup" --min-time "$min_time")
+  # dncnn steps take 0.1-4 s: a fixed one training step and two inference steps per repetition.
+  [[ $w == dncnn ]] && args=(--workload "$w" --threads "$t" --reps 3 --warmup 1 --train-steps 1 --infer-steps 2)
+  local cmd
   case $peer in
-    cascade) cmd=("$build/cascade_$exe" "${args[@]}") ;;
+    cascade) cmd=("$build/cascade_$w" "${args[@]}") ;;
     pytorch) cmd=(env LD_LIBRARY_PATH="$openblas_omp${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
                   /usr/bin/python3 bench/peers/torch_workloads.py "${args[@]}") ;;
-    dlib) cmd=("$build/dlib_$exe" "${args[@]}") ;;
+    dlib) cmd=("$build/dlib_$w" "${args[@]}") ;;
     tiny-dnn)
       if (( t == 1 )) || [[ $w == dncnn ]]; then cmd=("$build/tiny-dnn_single" "${args[@]}")
       else
         (( t == ncpu )) || echo "run_peers: warning: tiny-dnn uses $ncpu threads (hardware_concurrency), not $t" >&2
-        cmd=("$build/tiny-dnn_$exe" "${args[@]}")
+        cmd=("$build/tiny-dnn_$w" "${args[@]}")
       fi ;;
   esac
   local json rss

@@ -3,7 +3,7 @@
 // cascade_workloads.cpp and torch_workloads.py, in dlib's own API (channels-first tensors).
 //
 // Build (bench/run_peers.sh does this):
-//   g++ -O3 -DNDEBUG -march=native -std=c++17 [-DWORKLOAD=<name>] dlib_workloads.cpp -o dlib_workloads \
+//   g++ -O3 -DNDEBUG -march=native -std=c++17 [-DWORKLOAD=<name>] dlib_workloads.cpp -o dlib_workloads
 //       $(pkg-config --libs dlib-1)
 //
 // Training (--route trainer, the default): dlib's dnn_trainer with train_one_step() on the fixed batch,
@@ -20,7 +20,7 @@
 // --threads T calls openblas_set_num_threads(T) (Debian's libblas.so.3 is OpenBLAS); OPENBLAS_NUM_THREADS
 // does the same from the environment. Nothing else in dlib's CPU path is multi-threaded.
 //
-// Prints one JSON line (the schema of cascade_workloads.cpp), or {"unsupported": why}.
+// Prints one JSON line (the schema of cascade_workloads.cpp).
 #include <dlib/dnn.h>
 
 #include <algorithm>
@@ -66,6 +66,7 @@ using multiply_pct = add_layer<multiply_, SUBNET>;
 template <long N, long K, int S, typename SUBNET>
 using con_valid = add_layer<con_<N, K, K, S, S, 0, 0>, SUBNET>;
 
+using image2 = std::array<matrix<float>, 2>;
 using image3 = std::array<matrix<float>, 3>;
 
 // fit1d: 1 → 20 → 20 → 20 → 1, ReLU, MSE.
@@ -79,6 +80,17 @@ using cifar_dense_t = loss_multiclass_log<fc<10, DO<30, relu<fc<256, DO<30, relu
 template <template <int, typename> class DO>
 using cifar_cnn_t = loss_multiclass_log<fc<10, DO<50, relu<fc<128,
     DO<25, relu<con_valid<128, 5, 1, DO<25, relu<con_valid<64, 5, 2, DO<25, relu<con_valid<32, 5, 2, input<image3>>>>>>>>>>>>>>>;
+// dncnn: DnCNN on 64×64×2 — conv 3×3×64 + ReLU, 15 × [conv 3×3×64, batch norm, ReLU], conv 3×3×2, all 'same'
+// (dlib's con pads K/2 at stride 1), plus the input: dlib has add_prev (y = x + g(x)) but no subtraction,
+// so g = −f, the same cost. Batch norm: bn_con in training, affine (dlib's test-time form) in inference.
+// The biases of the convolutions before a batch norm and of the last one are disabled (see run_dncnn).
+template <template <typename> class BN>
+struct dncnn_parts {
+    template <typename SUBNET>
+    using block = relu<BN<con<64, 3, 3, 1, 1, SUBNET>>>;
+    using net = loss_mean_squared_per_channel_and_pixel<2, add_prev1<con<2, 3, 3, 1, 1,
+        repeat<15, block, relu<con<64, 3, 3, 1, 1, tag1<input<image2>>>>>>>>;
+};
 
 namespace {
 
@@ -116,35 +128,51 @@ void fill(matrix<float>& m, std::mt19937_64& g, float lo, float hi) {
     for (long r = 0; r < m.nr(); ++r)
         for (long c = 0; c < m.nc(); ++c) m(r, c) = u(g);
 }
-void fill(image3& a, std::mt19937_64& g, float lo, float hi) {
+template <std::size_t K>
+void fill(std::array<matrix<float>, K>& a, std::mt19937_64& g, float lo, float hi) {
     for (auto& m : a) fill(m, g, lo, hi);
 }
 
 template <class Sample>
 Sample make_sample(long h, long w);
 template <>
-matrix<float> make_sample<matrix<float>>(long h, long w) { return matrix<float>(h, w); }
+inline matrix<float> make_sample<matrix<float>>(long h, long w) { return matrix<float>(h, w); }
 template <>
-image3 make_sample<image3>(long h, long w) {
+inline image2 make_sample<image2>(long h, long w) {
+    image2 a;
+    for (auto& m : a) m.set_size(h, w);
+    return a;
+}
+template <>
+inline image3 make_sample<image3>(long h, long w) {
     image3 a;
     for (auto& m : a) m.set_size(h, w);
     return a;
 }
 
 // TrainNet and InferNet differ only in dropout vs multiply (the same type when there is no dropout).
-template <class TrainNet, class InferNet, class Solver>
+// label: 0 = class index in [0, 10), 1 = scalar in [-1, 1], 2 = an image like the input, in [0, 1].
+inline void make_label(unsigned long& l, std::mt19937_64& g, long, long) { l = g() % 10; }
+inline void make_label(float& l, std::mt19937_64& g, long, long) { l = std::uniform_real_distribution<float>{-1.0f, 1.0f}(g); }
+template <std::size_t K>
+void make_label(std::array<matrix<float>, K>& l, std::mt19937_64& g, long h, long w) {
+    for (auto& m : l) m.set_size(h, w);
+    fill(l, g, 0, 1);
+}
+
+template <class TrainNet, class InferNet, class Solver, class Prepare>
 int run(const options& o, std::size_t batch, long h, long w, std::size_t expected_params, Solver solver, double lr,
-        bool classes, float x_lo, float x_hi) {
+        float x_lo, float x_hi, Prepare prepare) {
     using sample_t = typename TrainNet::input_type;
     using label_t = typename TrainNet::training_label_type;
     std::mt19937_64 g(o.seed + 1);
     std::vector<sample_t> x(batch, make_sample<sample_t>(h, w));
     for (auto& s : x) fill(s, g, x_lo, x_hi);
     std::vector<label_t> labels(batch);
-    std::uniform_real_distribution<float> ut{-1.0f, 1.0f};
-    for (auto& l : labels) l = classes ? label_t(g() % 10) : label_t(ut(g));
+    for (auto& l : labels) make_label(l, g, h, w);
 
     TrainNet net;
+    prepare(net);
     dnn_trainer<TrainNet, Solver> trainer(net, solver);
     trainer.set_learning_rate(lr);
     trainer.set_learning_rate_shrink_factor(1);   // constant learning rate, as in the other peers
@@ -211,12 +239,6 @@ int run(const options& o, std::size_t batch, long h, long w, std::size_t expecte
     return 0;
 }
 
-int unsupported(const options& o, const char* why) {
-    std::printf("{\"peer\": \"dlib\", \"workload\": \"%s\", \"threads\": %d, \"unsupported\": \"%s\"}\n",
-                o.workload.c_str(), o.threads, why);
-    return 0;
-}
-
 } // namespace
 
 int main(int argc, char** argv) try {
@@ -252,26 +274,32 @@ int main(int argc, char** argv) try {
     else std::fprintf(stderr, "warning: BLAS is not OpenBLAS; its thread count is not set\n");
     std::srand(o.seed);   // dlib's dropout layers seed their generators from std::rand()
 #if WANT(WL_fit1d)
+    const auto nothing = [](auto&) {};
     if (o.workload == "fit1d")
-        return run<fit1d_net, fit1d_net>(o, 32, 1, 1, 901, sgd(0, 0), 0.01, false, -1, 1);
+        return run<fit1d_net, fit1d_net>(o, 32, 1, 1, 901, sgd(0, 0), 0.01, -1, 1, nothing);
 #endif
 #if WANT(WL_mnist_cnn)
     if (o.workload == "mnist_cnn")
-        return run<mnist_net, mnist_net>(o, 64, 28, 28, 46922, adam(0, 0.9f, 0.999f), 1e-3, true, 0, 1);
+        return run<mnist_net, mnist_net>(o, 64, 28, 28, 46922, adam(0, 0.9f, 0.999f), 1e-3, 0, 1, nothing);
 #endif
 #if WANT(WL_cifar_dense)
     if (o.workload == "cifar_dense")
         return run<cifar_dense_t<dropout_pct>, cifar_dense_t<multiply_pct>>(o, 32, 32, 32, 855050, adam(0, 0.9f, 0.999f),
-                                                                            1e-3, true, 0, 1);
+                                                                            1e-3, 0, 1, nothing);
 #endif
 #if WANT(WL_cifar_cnn)
     if (o.workload == "cifar_cnn")
         return run<cifar_cnn_t<dropout_pct>, cifar_cnn_t<multiply_pct>>(o, 32, 32, 32, 276426, adam(0, 0.9f, 0.999f),
-                                                                        1e-3, true, 0, 1);
+                                                                        1e-3, 0, 1, nothing);
 #endif
+#if WANT(WL_dncnn)
     if (o.workload == "dncnn")
-        return unsupported(o, "not implemented for this peer: dncnn is not yet in cascade (dlib could express it "
-                              "with add_prev/bn_con)");
+        return run<dncnn_parts<bn_con>::net, dncnn_parts<affine>::net>(
+            o, 8, 64, 64, 557248, adam(0, 0.9f, 0.999f), 1e-3, 0, 1, [](auto& net) {
+                disable_duplicative_biases(net);                // the 15 convolutions before a batch norm
+                layer<2>(net).layer_details().disable_bias();   // the last convolution (below add_prev1)
+            });
+#endif
     std::fprintf(stderr, "unknown or not compiled-in workload '%s'\n", o.workload.c_str());
     return 2;
 } catch (const std::exception& e) {

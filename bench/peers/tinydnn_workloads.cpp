@@ -3,7 +3,7 @@
 // cascade_workloads.cpp and torch_workloads.py; tiny-dnn's own layout (channels-first) and API.
 //
 // Build (bench/run_peers.sh does this; tiny-dnn's threading is chosen when compiling):
-//   g++ -O3 -DNDEBUG -march=native -std=c++14 -DCNN_USE_AVX -I<shim> [-DWORKLOAD=<name>] \
+//   g++ -O3 -DNDEBUG -march=native -std=c++14 -DCNN_USE_AVX -I<shim> [-DWORKLOAD=<name>]
 //       tinydnn_workloads.cpp -o tinydnn_workloads -pthread
 //   - default: tiny-dnn's parallel_for starts std::thread::hardware_concurrency() threads for every
 //     parallel loop (the run with --threads 2 on a 2-core machine);
@@ -255,8 +255,9 @@ int main(int argc, char** argv) {
     }
 #endif
     if (o.workload == "dncnn")
-        return unsupported(o, "tiny-dnn 1.0a3's network<sequential> has no skip connection (network<graph> would be "
-                              "needed) and the workload is not yet in cascade");
+        return unsupported(o, "no skip connection in tiny-dnn's network<sequential>; network<graph> with "
+                              "elementwise_add_layer and batch_normalization_layer might express DnCNN but is not "
+                              "implemented here");
     std::fprintf(stderr, "unknown or not compiled-in workload '%s'\n", o.workload.c_str());
     return 2;
 }

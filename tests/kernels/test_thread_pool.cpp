@@ -38,7 +38,7 @@ TEST_CASE("fresh pools: the first run completes on every team size") {
     });
 }
 
-TEST_CASE("barriers separate phases; every tid runs once per run") {
+TEST_CASE("barriers separate phases and every tid runs once per run") {
     within_seconds(60, [] {
         cpu::thread_pool pool;
         pool.set_threads(3);
@@ -56,7 +56,7 @@ TEST_CASE("barriers separate phases; every tid runs once per run") {
     });
 }
 
-TEST_CASE("parallel_for covers [0, n) exactly once; a nested parallel_for runs on the calling thread") {
+TEST_CASE("parallel_for covers 0..n-1 exactly once and a nested parallel_for runs on the calling thread") {
     within_seconds(60, [] {
         std::vector<int> hits(100000, 0);
         cpu::parallel_for(hits.size(), 1000, [&](std::size_t b, std::size_t e) {

@@ -56,7 +56,7 @@ static_assert(L::cropping2d<0, 0, 4, 4>::accepts<shape<4, 9, 1>> && !L::cropping
 static_assert(same<L::output_shape_of<L::cropping2d<3>, shape<4, 4, 2>>, shape<1, 1, 2>>);
 
 // ---- activations ----
-TEST_CASE("elu: y = x or alpha (e^x - 1); dx = dy or dy (y + alpha)") {
+TEST_CASE("elu: y = x or alpha (e^x - 1), dx = dy or dy (y + alpha)") {
     cc::host_tensor<double, 2> x{{-2, -0.5, 0, 1.5}}, y, dx;
     auto e = make<L::elu<>, shape<4>>();
     e.forward(x, y, cc::mode::infer);
@@ -108,7 +108,7 @@ TEST_CASE("selu: the Klambauer et al. constants") {
     CHECK(double(m2) == doctest::Approx(1).epsilon(1e-6));
 }
 
-TEST_CASE("softplus: log(1 + e^x), stable for large |x|; dx = dy sigmoid(x)") {
+TEST_CASE("softplus: log(1 + e^x), stable for large |x|, dx = dy sigmoid(x)") {
     cc::host_tensor<double, 2> x{{-40, -1, 0, 1, 40, 800}}, y, dx;
     auto s = make<L::softplus, shape<6>>();
     s.forward(x, y, cc::mode::infer);
@@ -226,7 +226,7 @@ TEST_CASE("global_average_pooling1d and global_max_pooling1d over (N, T, C)") {
 }
 
 // ---- padding, cropping ----
-TEST_CASE("zero_padding2d: zeros around, Keras' three spellings; backward crops") {
+TEST_CASE("zero_padding2d: zeros around, Keras' three spellings, backward crops") {
     const cc::host_tensor<double, 4> x = iota4(1, 2, 2, 1) + 1.0;   // [[1, 2], [3, 4]]
     cc::host_tensor<double, 4> y, dx;
     auto p = make<L::zero_padding2d<1>, shape<2, 2, 1>>();
@@ -251,7 +251,7 @@ TEST_CASE("zero_padding2d: zeros around, Keras' three spellings; backward crops"
     CHECK(y == cc::host_tensor<double, 4>{{{{0}, {0}}, {{1}, {2}}, {{3}, {4}}, {{0}, {0}}}});
 }
 
-TEST_CASE("cropping2d: keeps the inner window; backward pads with zeros") {
+TEST_CASE("cropping2d: keeps the inner window, backward pads with zeros") {
     const cc::host_tensor<double, 4> x = iota4(2, 3, 4, 2);
     cc::host_tensor<double, 4> y, dx;
     auto c = make<L::cropping2d<1, 0, 1, 2>, shape<3, 4, 2>>();   // top 1, bottom 0, left 1, right 2
@@ -277,7 +277,7 @@ TEST_CASE("cropping2d: keeps the inner window; backward pads with zeros") {
 }
 
 // ---- up-sampling ----
-TEST_CASE("upsampling2d nearest: repeats pixels; backward sums the blocks") {
+TEST_CASE("upsampling2d nearest: repeats pixels, backward sums the blocks") {
     const cc::host_tensor<double, 4> x = iota4(1, 2, 2, 1) + 1.0;   // [[1, 2], [3, 4]]
     cc::host_tensor<double, 4> y, dx;
     auto u = make<L::upsampling2d<>, shape<2, 2, 1>>();
@@ -339,7 +339,7 @@ TEST_CASE("upsampling2d: channels stay separate, several samples, factor 1 is th
 }
 
 // ---- random layers: train/inference behaviour and statistics ----
-TEST_CASE("gaussian_noise: identity in inference; N(0, sigma^2) added in training; gradient is the identity") {
+TEST_CASE("gaussian_noise: identity in inference, N(0, sigma^2) added in training, gradient is the identity") {
     auto gn = make<L::gaussian_noise<cc::ratio<1, 2>>, shape<1000>>(5);
     cc::host_tensor<double, 2> x = xt::ones<double>({200, 1000}), y, dx;
     gn.forward(x, y, cc::mode::infer);
@@ -468,4 +468,53 @@ TEST_CASE("the new layers in networks: shape chain, summary, and training lowers
     seq::on<cpu, float> s{2};
     cc::host_tensor<float, 2> xs = xt::random::rand<float>({5, 12}, -1.f, 1.f);
     CHECK(s.forward(xs, cc::mode::infer).shape() == std::array<std::size_t, 2>{5, 2});
+}
+
+// ---- thread splits ----
+TEST_CASE("large batches (split over threads) give each sample's values, bit for bit") {
+    constexpr std::size_t N = 160, H = 12, W = 10, C = 9;   // large enough for every kernel to split
+    using In = shape<H, W, C>;
+    cc::host_tensor<float, 4> x(std::array<std::size_t, 4>{N, H, W, C});
+    cc::rng g(11);
+    for (auto& v : x) v = float(2 * cc::detail::uniform01(g) - 1);
+    auto one = [&](std::size_t n) { return cc::host_tensor<float, 4>(xt::view(x, xt::range(n, n + 1))); };
+    // Runs forward and backward (dy = y) on the batch and on each sample; compares.
+    auto compare = [&](auto layer) {
+        using Layer = decltype(layer);
+        using Y = cc::host_tensor<float, L::output_shape_of<Layer, In>::rank + 1>;
+        auto l = make<Layer, In, float>();
+        Y y;
+        cc::host_tensor<float, 4> dx;
+        l.forward(x, y, cc::mode::infer);
+        l.backward(x, y, y, &dx);
+        bool same_y = true, same_dx = true;
+        for (std::size_t n = 0; n < N; ++n) {
+            auto ln = make<Layer, In, float>();
+            const auto xn = one(n);
+            Y yn;
+            cc::host_tensor<float, 4> dxn;
+            ln.forward(xn, yn, cc::mode::infer);
+            ln.backward(xn, yn, yn, &dxn);
+            same_y = same_y && std::equal(yn.begin(), yn.end(), y.data() + n * yn.size());
+            same_dx = same_dx && std::equal(dxn.begin(), dxn.end(), dx.data() + n * dxn.size());
+        }
+        CHECK_MESSAGE(same_y, Layer::name);
+        CHECK_MESSAGE(same_dx, Layer::name);
+    };
+    compare(L::global_average_pooling2d{});
+    compare(L::global_max_pooling2d{});
+    compare(L::zero_padding2d<2, 1, 0, 3>{});
+    compare(L::cropping2d<1, 2, 3, 0>{});
+    compare(L::upsampling2d<3>{});
+    compare(L::upsampling2d<3, L::interpolation::bilinear>{});
+    // spatial dropout's channel multiply: the batch's mask applied sample by sample.
+    cc::host_tensor<float, 2> m(std::array<std::size_t, 2>{N, C});
+    for (auto& v : m) v = float(cc::detail::uniform01(g));
+    cc::host_tensor<float, 4> y;
+    cc::kernels::multiply_channels(x, m, y);
+    bool ok = true;
+    for (std::size_t n = 0; n < N; ++n)
+        for (std::size_t p = 0; p < H * W; ++p)
+            for (std::size_t c = 0; c < C; ++c) ok = ok && y.data()[(n * H * W + p) * C + c] == x.data()[(n * H * W + p) * C + c] * m(n, c);
+    CHECK(ok);
 }

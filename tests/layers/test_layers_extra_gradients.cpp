@@ -124,7 +124,7 @@ TEST_CASE("gaussian_noise and spatial_dropout2d gradients in training, with the 
     // In inference mode both are the identity; backward after a training forward uses the same draw.
 }
 
-TEST_CASE("backward with dx == nullptr touches nothing; dx is overwritten, not accumulated") {
+TEST_CASE("backward with dx == nullptr touches nothing, dx is overwritten, not accumulated") {
     cc::rng g(9);
     auto x = random_input<L::upsampling2d<>, shape<3, 4, 5>>(2, g);
     cc::host_tensor<double, 4> y, dx = xt::ones<double>({2, 3, 4, 5}) * 1e3;

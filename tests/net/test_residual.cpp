@@ -11,7 +11,7 @@ namespace L = cc::layers;
 using cc::backend::cpu;
 using cc::shape;
 
-TEST_CASE("residual_subtract forward is x - f(x); residual is x + f(x)") {
+TEST_CASE("residual_subtract forward is x - f(x), residual is x + f(x)") {
     using sub = cc::net::residual_subtract<L::dense<3>>;
     using add = cc::net::residual<L::dense<3>>;
     cc::rng g(1);

@@ -114,7 +114,7 @@ TEST_CASE("visit_params: stable indices in layer order, parameters paired with t
     CHECK(sizes == std::vector<std::size_t>{5 * 5 * 32, 32, 4608 * 10, 10});
 }
 
-TEST_CASE("same seed, same initial weights; different seed, different weights") {
+TEST_CASE("same seed, same initial weights, different seed, different weights") {
     cc::models::mnist_cnn::on<cpu, float> a{7}, b{7}, c{8};
     CHECK(a.layer<0>().w == b.layer<0>().w);
     CHECK(a.layer<4>().w == b.layer<4>().w);

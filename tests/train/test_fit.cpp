@@ -91,7 +91,7 @@ TEST_CASE("mismatched data raises errors before training") {
                          doctest::Contains("batch_size"), cc::error);
 }
 
-TEST_CASE("validation_split holds out the last fraction; history has val_ keys and writes CSV") {
+TEST_CASE("validation_split holds out the last fraction, history has val_ keys and writes CSV") {
     auto train = spirals(100, 5);
     spiral_mlp::on<cpu, float> net{1};
     cc::optimizers::adam opt;
