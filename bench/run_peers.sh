@@ -116,12 +116,23 @@ run_one() {   # run_one ROUND PEER WORKLOAD THREADS
         cmd=("$build/tiny-dnn_$w" "${args[@]}")
       fi ;;
   esac
-  local json rss
-  json=$(OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t /usr/bin/time -f "%M" -o "$build/rss.txt" "${cmd[@]}" | tail -1) || {
+  local json stat0 stat1
+  stat0=$(busy_jiffies)
+  json=$(OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t /usr/bin/time -f "%M %e %U %S" -o "$build/rss.txt" "${cmd[@]}" | tail -1) || {
     echo "run_peers: $peer $w T=$t failed" >&2; json="{\"peer\": \"$peer\", \"workload\": \"$w\", \"threads\": $t, \"failed\": true}"; }
-  rss=$(tail -1 "$build/rss.txt")
-  /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d["peer"]=sys.argv[2]; d["round"]=int(sys.argv[3]); d["rss_kb"]=int(sys.argv[4]); print(json.dumps(d))' \
-    "$json" "$peer" "$r" "$rss" >> "$lines"
+  stat1=$(busy_jiffies)
+  # rss_kb: peak RSS; others_cpu: the share of the machine's CPUs that other processes used meanwhile
+  # (busy time of all CPUs from /proc/stat minus this process's user + system time), a noise indicator.
+  /usr/bin/python3 -c '
+import json, sys
+d = json.loads(sys.argv[1]); rss, wall, usr, sy = map(float, sys.argv[5].split())
+d["peer"] = sys.argv[2]; d["round"] = int(sys.argv[3]); d["rss_kb"] = int(rss)
+busy = (int(sys.argv[7]) - int(sys.argv[6])) / 100.0
+d["others_cpu"] = round(max(0.0, busy - usr - sy) / max(wall * int(sys.argv[4]), 1e-9), 3)
+print(json.dumps(d))' "$json" "$peer" "$r" "$ncpu" "$(tail -1 "$build/rss.txt")" "$stat0" "$stat1" >> "$lines"
+}
+busy_jiffies() {   # user + nice + system + irq + softirq + steal of all CPUs, in 1/100 s
+  awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat
 }
 peers=(cascade pytorch dlib tiny-dnn)
 for r in $(seq "$rounds"); do
@@ -149,6 +160,9 @@ def pkg(name):
     except OSError:
         return "?"
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+flags = set(next((l.split(":", 1)[1].split() for l in open("/proc/cpuinfo") if l.startswith("flags")), []))
+isa = "AVX-512" if "avx512f" in flags else "AVX2+FMA" if "avx2" in flags and "fma" in flags else "SSE/AVX"
+cpu = f"{cpu} ({isa}, {__import__('os').cpu_count()} CPUs)"
 gxx = subprocess.run(["g++", "-dumpfullversion"], capture_output=True, text=True).stdout.strip()
 torch_v = next((r.get("torch_version") for r in runs if r.get("torch_version")), "?")
 versions = {"g++": gxx, "torch": torch_v, "python3-torch": pkg("python3-torch"), "libdlib-dev": pkg("libdlib-dev"),
@@ -172,7 +186,7 @@ def fmt(x):
 
 table = []
 print(f"\ncascade vs peers — samples/s, median of {rounds} rounds (each the median of {reps} repetitions of "
-      f"~{min_time} s); {cpu}, {platform.node()}, {datetime.date.today()}")
+      f"~{min_time} s; dncnn: 3 repetitions of 1 training / 2 inference steps); {cpu}, {datetime.date.today()}")
 hdr = f"| workload | mode | T | " + " | ".join(PEERS) + " | " + " | ".join(f"cascade/{p}" for p in PEERS[1:]) + " |"
 print(hdr)
 print("|" + "---|" * (3 + len(PEERS) + len(PEERS) - 1))
@@ -235,9 +249,10 @@ compile_ = []
 try:
     for l in open(compile_file):
         peer, w, m = l.rstrip("\n").split("\t")
-        s, kb, us, sy = m.split()
-        compile_.append({"peer": peer, "workload": w, "seconds": float(s), "cpu_seconds": round(float(us) + float(sy), 2),
-                         "peak_mb": int(kb) // 1024})
+        f = m.split()
+        if len(f) != 4: continue   # a failed or older-format line
+        compile_.append({"peer": peer, "workload": w, "seconds": float(f[0]), "cpu_seconds": round(float(f[2]) + float(f[3]), 2),
+                         "peak_mb": int(f[1]) // 1024})
 except FileNotFoundError:
     pass
 if compile_:
@@ -251,6 +266,10 @@ if compile_:
             c = next((c for c in compile_ if c["peer"] == p and c["workload"] == w), None)
             cells.append(f"{c['seconds']:.1f} s ({c['cpu_seconds']:.1f} s) / {c['peak_mb']} MB" if c else "–")
         print(f"| {w} | " + " | ".join(cells) + " |")
+oc = [r["others_cpu"] for r in runs if "others_cpu" in r and "train_samples_per_s" in r]
+if oc:
+    print(f"\nother processes' share of the {__import__('os').cpu_count()} CPUs during the measured processes: median "
+          f"{statistics.median(oc):.0%}, max {max(oc):.0%} (0% = the benchmark had the machine to itself)")
 print(f"\nversions: {versions}")
 print(f"total time of this run: {elapsed} s")
 json.dump({"date": str(datetime.date.today()), "cpu": cpu, "nproc": __import__("os").cpu_count(), "versions": versions,

@@ -27,17 +27,20 @@ float at_padded(const cc::host_tensor<float, 4>& x, std::size_t n, std::ptrdiff_
 TEST_CASE("conv2d forward and both backward passes equal direct loops (random geometries)") {
     std::mt19937 g(42);
     struct cfg { std::size_t n, h, w, c, f, k, s; cc::layers::padding p; };
+    for (bool training : {false, true})   // true: backward reuses the patches kept by forward
     for (cfg k : {cfg{2, 9, 7, 3, 5, 3, 1, cc::layers::padding::valid}, cfg{3, 8, 8, 1, 32, 5, 1, cc::layers::padding::valid},
                   cfg{1, 11, 6, 13, 9, 3, 2, cc::layers::padding::same}, cfg{2, 5, 5, 4, 17, 1, 1, cc::layers::padding::valid},
                   cfg{2, 7, 9, 2, 3, 4, 3, cc::layers::padding::same}, cfg{70, 6, 6, 3, 4, 3, 1, cc::layers::padding::same}}) {
-        CAPTURE(k.h); CAPTURE(k.w); CAPTURE(k.c); CAPTURE(k.f); CAPTURE(k.k); CAPTURE(k.s);
+        CAPTURE(training); CAPTURE(k.h); CAPTURE(k.w); CAPTURE(k.c); CAPTURE(k.f); CAPTURE(k.k); CAPTURE(k.s);
         const auto ay = cc::layers::pad_axis(k.p, k.h, k.k, k.s), ax = cc::layers::pad_axis(k.p, k.w, k.k, k.s);
         const conv2d_geometry geo{k.h, k.w, k.c, k.k, k.k, k.s, k.s, ay.before, ax.before, 1, 1, ay.out, ax.out};
         auto x = random4({k.n, k.h, k.w, k.c}, g), w = random4({k.k, k.k, k.c, k.f}, g);
-        cc::host_tensor<float, 1> b(std::array<std::size_t, 1>{k.f}), db(b.shape()), ws;
+        cc::host_tensor<float, 1> b(std::array<std::size_t, 1>{k.f}), db(b.shape());
+        cc::kernels::conv_workspace<float> ws;
         for (std::size_t i = 0; i < k.f; ++i) b(i) = float(i) * 0.1f;
         cc::host_tensor<float, 4> y, dx, dw(w.shape());
-        cc::kernels::conv2d_forward(geo, x, w, &b, y, ws);
+        cc::kernels::conv2d_forward(geo, x, w, &b, y, ws, training);
+        CHECK((ws.patches_of != nullptr) == (training && !geo.is_pointwise()));
         REQUIRE(y.shape() == std::array<std::size_t, 4>{k.n, ay.out, ax.out, k.f});
         auto dy = random4(y.shape(), g);
         cc::kernels::conv2d_backward(geo, x, dy, w, dw, &db, &dx, ws);

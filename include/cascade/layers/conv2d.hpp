@@ -45,7 +45,7 @@ struct conv2d {
         template <std::size_t R> using tensor = typename B::template tensor<T, R>;
         tensor<4> w, dw;          // (K, K, C, Filters)
         tensor<1> b, db;          // (Filters)
-        tensor<1> workspace;      // im2col patches of a chunk of samples
+        kernels::conv_workspace<T> workspace;   // im2col patches (of the whole batch when training)
 
         explicit impl(rng& gen)
             : w(B::template filled<T, 4>({Kernel, Kernel, C, Filters})), dw(w),
@@ -53,8 +53,8 @@ struct conv2d {
             KernelInit::fill(w.data(), w.size(), Patch, Kernel * Kernel * Filters, gen);
             init::zeros::fill(b.data(), b.size(), 0, 0, gen);
         }
-        void forward(const tensor<4>& x, tensor<4>& y, mode) {
-            kernels::conv2d_forward(g, x, w, UseBias ? &b : nullptr, y, workspace);
+        void forward(const tensor<4>& x, tensor<4>& y, mode m) {
+            kernels::conv2d_forward(g, x, w, UseBias ? &b : nullptr, y, workspace, m == mode::train);
         }
         void backward(const tensor<4>& x, const tensor<4>&, const tensor<4>& dy, tensor<4>* dx) {
             kernels::conv2d_backward(g, x, dy, w, dw, UseBias ? &db : nullptr, dx, workspace);

@@ -25,23 +25,55 @@ struct conv2d_geometry {
     bool is_pointwise() const { return kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0; }
 };
 
-// col rows for samples [n0, n1) of x; col has (n1 − n0)·oh·ow rows of patch() values.
+namespace detail {
+// Copies n values; short runs (one pixel's channels, a kernel row of a thin image) stay inline — a
+// memmove call per 1–25 floats cost more than the copy itself (measured: 27 % of an mnist_cnn step).
+template <class T>
+inline void copy_run(const T* in, std::size_t n, T* out) {
+    if (n >= 64) {
+        std::copy_n(in, n, out);
+        return;
+    }
+    for (std::size_t i = 0; i < n; ++i) out[i] = in[i];
+}
+} // namespace detail
+
+// col rows for samples [n0, n1) of x; col has (n1 − n0)·oh·ow rows of patch() values. With dilation 1 a
+// kernel row reads kw·c contiguous input values, copied as one run (zeros where it hangs over the edge).
 template <class T>
 void im2col(const conv2d_geometry& g, const T* x, std::size_t n0, std::size_t n1, T* col) {
     const std::size_t rows = (n1 - n0) * g.oh * g.ow, patch = g.patch();
+    const auto H = std::ptrdiff_t(g.h), W = std::ptrdiff_t(g.w);
     parallel_for(rows, 256, [&](std::size_t r0, std::size_t r1) {
         for (std::size_t r = r0; r < r1; ++r) {
             const std::size_t n = n0 + r / (g.oh * g.ow), oy = (r / g.ow) % g.oh, ox = r % g.ow;
             const T* xs = x + n * g.h * g.w * g.c;
             T* out = col + r * patch;
-            for (std::size_t ky = 0; ky < g.kh; ++ky) {
+            const std::ptrdiff_t ix0 = std::ptrdiff_t(ox * g.sw) - std::ptrdiff_t(g.pw);
+            for (std::size_t ky = 0; ky < g.kh; ++ky, out += g.kw * g.c) {
                 const std::ptrdiff_t iy = std::ptrdiff_t(oy * g.sh + ky * g.dh) - std::ptrdiff_t(g.ph);
-                for (std::size_t kx = 0; kx < g.kw; ++kx, out += g.c) {
-                    const std::ptrdiff_t ix = std::ptrdiff_t(ox * g.sw + kx * g.dw) - std::ptrdiff_t(g.pw);
-                    if (iy < 0 || ix < 0 || iy >= std::ptrdiff_t(g.h) || ix >= std::ptrdiff_t(g.w))
-                        std::fill(out, out + g.c, T(0));
-                    else
-                        std::copy_n(xs + (std::size_t(iy) * g.w + std::size_t(ix)) * g.c, g.c, out);
+                if (iy < 0 || iy >= H) {
+                    std::fill(out, out + g.kw * g.c, T(0));
+                    continue;
+                }
+                const T* xrow = xs + std::size_t(iy) * g.w * g.c;
+                if (g.dw == 1) {
+                    // kx in [lo, hi) lands inside the image.
+                    const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(0, -ix0);
+                    const std::ptrdiff_t hi = std::min<std::ptrdiff_t>(std::ptrdiff_t(g.kw), W - ix0);
+                    if (hi <= lo) {
+                        std::fill(out, out + g.kw * g.c, T(0));
+                        continue;
+                    }
+                    std::fill(out, out + std::size_t(lo) * g.c, T(0));
+                    detail::copy_run(xrow + std::size_t(ix0 + lo) * g.c, std::size_t(hi - lo) * g.c, out + std::size_t(lo) * g.c);
+                    std::fill(out + std::size_t(hi) * g.c, out + g.kw * g.c, T(0));
+                } else {
+                    for (std::size_t kx = 0; kx < g.kw; ++kx) {
+                        const std::ptrdiff_t ix = ix0 + std::ptrdiff_t(kx * g.dw);
+                        if (ix < 0 || ix >= W) std::fill(out + kx * g.c, out + (kx + 1) * g.c, T(0));
+                        else detail::copy_run(xrow + std::size_t(ix) * g.c, g.c, out + kx * g.c);
+                    }
                 }
             }
         }
