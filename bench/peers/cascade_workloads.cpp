@@ -43,7 +43,7 @@ namespace L = cc::layers;
 namespace models {
 // 1 → 20 → 20 → 20 → 1, ReLU: 40 + 420 + 420 + 21 = 901 parameters.
 using fit1d = cc::net::sequential<cc::shape<1>, L::dense<20>, L::relu, L::dense<20>, L::relu, L::dense<20>, L::relu,
-                                                 L::dense<1>>;
+                                  L::dense<1>>;
 // seed 001: conv 5×5×32 valid → ReLU → max-pool 2 → dense 10 → softmax: 832 + 46,090 = 46,922.
 using mnist_cnn = cc::models::mnist_cnn;
 // seed 003's dense net: 786,688 + 65,792 + 2,570 = 855,050.

@@ -474,25 +474,29 @@ TEST_CASE("the new layers in networks: shape chain, summary, and training lowers
 TEST_CASE("large batches (split over threads) give each sample's values, bit for bit") {
     constexpr std::size_t N = 160, H = 12, W = 10, C = 9;   // large enough for every kernel to split
     using In = shape<H, W, C>;
-    cc::host_tensor<float, 4> x(std::array<std::size_t, 4>{N, H, W, C});
+    cc::host_tensor<double, 4> x(std::array<std::size_t, 4>{N, H, W, C});
     cc::rng g(11);
-    for (auto& v : x) v = float(2 * cc::detail::uniform01(g) - 1);
-    auto one = [&](std::size_t n) { return cc::host_tensor<float, 4>(xt::view(x, xt::range(n, n + 1))); };
+    for (auto& v : x) v = 2 * cc::detail::uniform01(g) - 1;
+    auto one = [&](std::size_t n) {
+        cc::host_tensor<double, 4> s(std::array<std::size_t, 4>{1, H, W, C});
+        std::copy(x.data() + n * In::size, x.data() + (n + 1) * In::size, s.data());
+        return s;
+    };
     // Runs forward and backward (dy = y) on the batch and on each sample; compares.
     auto compare = [&](auto layer) {
         using Layer = decltype(layer);
-        using Y = cc::host_tensor<float, L::output_shape_of<Layer, In>::rank + 1>;
-        auto l = make<Layer, In, float>();
+        using Y = cc::host_tensor<double, L::output_shape_of<Layer, In>::rank + 1>;
+        auto l = make<Layer, In>();
         Y y;
-        cc::host_tensor<float, 4> dx;
+        cc::host_tensor<double, 4> dx;
         l.forward(x, y, cc::mode::infer);
         l.backward(x, y, y, &dx);
         bool same_y = true, same_dx = true;
         for (std::size_t n = 0; n < N; ++n) {
-            auto ln = make<Layer, In, float>();
+            auto ln = make<Layer, In>();
             const auto xn = one(n);
             Y yn;
-            cc::host_tensor<float, 4> dxn;
+            cc::host_tensor<double, 4> dxn;
             ln.forward(xn, yn, cc::mode::infer);
             ln.backward(xn, yn, yn, &dxn);
             same_y = same_y && std::equal(yn.begin(), yn.end(), y.data() + n * yn.size());
@@ -508,9 +512,9 @@ TEST_CASE("large batches (split over threads) give each sample's values, bit for
     compare(L::upsampling2d<3>{});
     compare(L::upsampling2d<3, L::interpolation::bilinear>{});
     // spatial dropout's channel multiply: the batch's mask applied sample by sample.
-    cc::host_tensor<float, 2> m(std::array<std::size_t, 2>{N, C});
-    for (auto& v : m) v = float(cc::detail::uniform01(g));
-    cc::host_tensor<float, 4> y;
+    cc::host_tensor<double, 2> m(std::array<std::size_t, 2>{N, C});
+    for (auto& v : m) v = cc::detail::uniform01(g);
+    cc::host_tensor<double, 4> y;
     cc::kernels::multiply_channels(x, m, y);
     bool ok = true;
     for (std::size_t n = 0; n < N; ++n)

@@ -3,26 +3,23 @@
 #include "cascade/kernels/cpu/pool.hpp"
 #include "cascade/tensor/tensor.hpp"
 
-#include <cstdint>
 
 namespace cascade::kernels {
 
 using cpu::pool2d_geometry;
 
 template <class T>
-void max_pool2d_forward(const pool2d_geometry& g, const host_tensor<T, 4>& x, host_tensor<T, 4>& y,
-                        host_tensor<std::uint32_t, 4>& argmax) {
+void max_pool2d_forward(const pool2d_geometry& g, const host_tensor<T, 4>& x, host_tensor<T, 4>& y) {
     const std::size_t n = x.shape()[0];
     ensure_shape(y, std::array{n, g.oh, g.ow, g.c});
-    ensure_shape(argmax, std::array{n, g.oh, g.ow, g.c});
-    cpu::max_pool2d_forward(g, n, x.data(), y.data(), argmax.data());
+    cpu::max_pool2d_forward(g, n, x.data(), y.data());
 }
 template <class T>
-void max_pool2d_backward(const pool2d_geometry& g, const host_tensor<T, 4>& dy,
-                         const host_tensor<std::uint32_t, 4>& argmax, host_tensor<T, 4>& dx) {
+void max_pool2d_backward(const pool2d_geometry& g, const host_tensor<T, 4>& x, const host_tensor<T, 4>& y,
+                         const host_tensor<T, 4>& dy, host_tensor<T, 4>& dx) {
     const std::size_t n = dy.shape()[0];
     ensure_shape(dx, std::array{n, g.h, g.w, g.c});
-    cpu::max_pool2d_backward(g, n, dy.data(), argmax.data(), dx.data());
+    cpu::max_pool2d_backward(g, n, x.data(), y.data(), dy.data(), dx.data());
 }
 template <class T>
 void avg_pool2d_forward(const pool2d_geometry& g, const host_tensor<T, 4>& x, host_tensor<T, 4>& y) {

@@ -3,7 +3,8 @@
 // images with 'valid' windows (Keras MaxPooling2D / AveragePooling2D defaults).
 //   y[n, oy, ox, c] = max (or mean) of x[n, oy·s + i, ox·s + j, c], 0 ≤ i, j < Pool
 //   x (N, H, W, C) → y (N, (H − Pool) / s + 1, (W − Pool) / s + 1, C); no parameters.
-//   Backward: max routes dy to the arg-max of each window; mean spreads dy / Pool² over the window.
+//   Backward: max routes dy to the first maximum of each window (row-major), found again from x and y;
+//   mean spreads dy / Pool² over the window.
 #include "cascade/kernels/pool.hpp"
 #include "cascade/layers/concepts.hpp"
 #include "cascade/layers/padding.hpp"
@@ -44,15 +45,13 @@ struct pool2d {
         template <std::size_t R> using tensor = typename B::template tensor<T, R>;
         static constexpr kernels::pool2d_geometry g{In::dim(0), In::dim(1), In::dim(2), Pool, Pool,
                                                     Stride, Stride, out<In>(0), out<In>(1)};
-        typename B::template tensor<std::uint32_t, 4> argmax;   // max pooling only
-
         void forward(const tensor<4>& x, tensor<4>& y, mode) {
-            if constexpr (Kind == pool_kind::max) kernels::max_pool2d_forward(g, x, y, argmax);
+            if constexpr (Kind == pool_kind::max) kernels::max_pool2d_forward(g, x, y);
             else kernels::avg_pool2d_forward(g, x, y);
         }
-        void backward(const tensor<4>&, const tensor<4>&, const tensor<4>& dy, tensor<4>* dx) {
+        void backward(const tensor<4>& x, const tensor<4>& y, const tensor<4>& dy, tensor<4>* dx) {
             if (!dx) return;
-            if constexpr (Kind == pool_kind::max) kernels::max_pool2d_backward(g, dy, argmax, *dx);
+            if constexpr (Kind == pool_kind::max) kernels::max_pool2d_backward(g, x, y, dy, *dx);
             else kernels::avg_pool2d_backward(g, dy, *dx);
         }
     };

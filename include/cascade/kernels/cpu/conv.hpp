@@ -42,37 +42,42 @@ inline void copy_run(const T* in, std::size_t n, T* out) {
 // kernel row reads kw·c contiguous input values, copied as one run (zeros where it hangs over the edge).
 template <class T>
 void im2col(const conv2d_geometry& g, const T* x, std::size_t n0, std::size_t n1, T* col) {
-    const std::size_t rows = (n1 - n0) * g.oh * g.ow, patch = g.patch();
+    const std::size_t patch = g.patch(), krow = g.kw * g.c;
     const auto H = std::ptrdiff_t(g.h), W = std::ptrdiff_t(g.w);
-    parallel_for(rows, 256, [&](std::size_t r0, std::size_t r1) {
-        for (std::size_t r = r0; r < r1; ++r) {
-            const std::size_t n = n0 + r / (g.oh * g.ow), oy = (r / g.ow) % g.oh, ox = r % g.ow;
-            const T* xs = x + n * g.h * g.w * g.c;
-            T* out = col + r * patch;
-            const std::ptrdiff_t ix0 = std::ptrdiff_t(ox * g.sw) - std::ptrdiff_t(g.pw);
-            for (std::size_t ky = 0; ky < g.kh; ++ky, out += g.kw * g.c) {
-                const std::ptrdiff_t iy = std::ptrdiff_t(oy * g.sh + ky * g.dh) - std::ptrdiff_t(g.ph);
-                if (iy < 0 || iy >= H) {
-                    std::fill(out, out + g.kw * g.c, T(0));
-                    continue;
-                }
-                const T* xrow = xs + std::size_t(iy) * g.w * g.c;
-                if (g.dw == 1) {
-                    // kx in [lo, hi) lands inside the image.
-                    const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(0, -ix0);
-                    const std::ptrdiff_t hi = std::min<std::ptrdiff_t>(std::ptrdiff_t(g.kw), W - ix0);
-                    if (hi <= lo) {
-                        std::fill(out, out + g.kw * g.c, T(0));
+    // One task per output row (n, oy): its ow patch rows are written without index divisions.
+    parallel_for((n1 - n0) * g.oh, 8, [&, g](std::size_t t0, std::size_t t1) {
+        const T* __restrict xin = x;   // local copies: see max_pool2d_backward
+        T* __restrict cout = col;
+        for (std::size_t t = t0; t < t1; ++t) {
+            const std::size_t n = n0 + t / g.oh, oy = t % g.oh;
+            const T* xs = xin + n * g.h * g.w * g.c;
+            T* out = cout + t * g.ow * patch;
+            for (std::size_t ox = 0; ox < g.ow; ++ox) {
+                const std::ptrdiff_t ix0 = std::ptrdiff_t(ox * g.sw) - std::ptrdiff_t(g.pw);
+                // kx in [lo, hi) lands inside the image (dilation 1).
+                const std::ptrdiff_t lo = g.dw == 1 ? std::max<std::ptrdiff_t>(0, -ix0) : 0;
+                const std::ptrdiff_t hi = g.dw == 1 ? std::min<std::ptrdiff_t>(std::ptrdiff_t(g.kw), W - ix0) : 0;
+                for (std::size_t ky = 0; ky < g.kh; ++ky, out += krow) {
+                    const std::ptrdiff_t iy = std::ptrdiff_t(oy * g.sh + ky * g.dh) - std::ptrdiff_t(g.ph);
+                    if (iy < 0 || iy >= H) {
+                        std::fill(out, out + krow, T(0));
                         continue;
                     }
-                    std::fill(out, out + std::size_t(lo) * g.c, T(0));
-                    detail::copy_run(xrow + std::size_t(ix0 + lo) * g.c, std::size_t(hi - lo) * g.c, out + std::size_t(lo) * g.c);
-                    std::fill(out + std::size_t(hi) * g.c, out + g.kw * g.c, T(0));
-                } else {
-                    for (std::size_t kx = 0; kx < g.kw; ++kx) {
-                        const std::ptrdiff_t ix = ix0 + std::ptrdiff_t(kx * g.dw);
-                        if (ix < 0 || ix >= W) std::fill(out + kx * g.c, out + (kx + 1) * g.c, T(0));
-                        else detail::copy_run(xrow + std::size_t(ix) * g.c, g.c, out + kx * g.c);
+                    const T* xrow = xs + std::size_t(iy) * g.w * g.c;
+                    if (g.dw == 1) {
+                        if (hi <= lo) {
+                            std::fill(out, out + krow, T(0));
+                            continue;
+                        }
+                        std::fill(out, out + std::size_t(lo) * g.c, T(0));
+                        detail::copy_run(xrow + std::size_t(ix0 + lo) * g.c, std::size_t(hi - lo) * g.c, out + std::size_t(lo) * g.c);
+                        std::fill(out + std::size_t(hi) * g.c, out + krow, T(0));
+                    } else {
+                        for (std::size_t kx = 0; kx < g.kw; ++kx) {
+                            const std::ptrdiff_t ix = ix0 + std::ptrdiff_t(kx * g.dw);
+                            if (ix < 0 || ix >= W) std::fill(out + kx * g.c, out + (kx + 1) * g.c, T(0));
+                            else detail::copy_run(xrow + std::size_t(ix) * g.c, g.c, out + kx * g.c);
+                        }
                     }
                 }
             }
