@@ -65,8 +65,9 @@ struct gemm_blocking {
     static constexpr std::size_t direct_b_max_panels = 8;
     // Solve Cᵀ = op(B)ᵀ·op(A)ᵀ when that uses this many times more of the tile's lanes.
     static constexpr double transpose_gain = 1.3;
-    // Below this many multiply-adds one thread is faster than a team.
-    static constexpr double parallel_min_fma = 1.0e5;
+    // Waking the second thread costs 20-30 µs on the development VM: split only problems that take
+    // about 40 µs or more on one thread.
+    static constexpr double parallel_min_fma = 2.5e5 * double(vec);
 };
 
 // Grow-only, 64-byte aligned scratch memory.
@@ -106,6 +107,15 @@ inline T* thread_scratch(std::size_t count) {
 
 constexpr std::size_t round_up(std::size_t x, std::size_t m) { return (x + m - 1) / m * m; }
 
+// dst[j] = src[j] for j < count ≤ N. A fixed-length loop: g++ turns a variable-length copy into
+// `rep movs`, which costs ~40 cycles to start and took a quarter of the time of short-k products.
+template <std::size_t N, class T>
+inline void copy_short(T* dst, const T* src, std::size_t count) {
+#pragma GCC unroll 64
+    for (std::size_t j = 0; j < N; ++j)
+        if (j < count) dst[j] = src[j];
+}
+
 // Packs `count` vectors of length kc into R-wide micro-panels: panel q at dst + q·R·kc holds element (x, p)
 // at p·R + x; lanes past `count` are zero. Source element (x, p) is src[x·ld + p] (gathered: rows of A, or
 // rows of a transposed B) or src[p·ld + x] (copied: rows of B, or rows of a transposed A).
@@ -121,10 +131,9 @@ void pack_panels(bool gathered, const T* src, std::size_t ld, std::size_t count,
 #pragma GCC unroll 32
                     for (std::size_t x = 0; x < R; ++x) dst[p * R + x] = s[x * ld + p];
             } else {
-                for (std::size_t p = 0; p < kc; ++p) {
-                    for (std::size_t x = 0; x < w; ++x) dst[p * R + x] = s[x * ld + p];
-                    for (std::size_t x = w; x < R; ++x) dst[p * R + x] = T(0);
-                }
+                for (std::size_t p = 0; p < kc; ++p)
+#pragma GCC unroll 32
+                    for (std::size_t x = 0; x < R; ++x) dst[p * R + x] = x < w ? s[x * ld + p] : T(0);
             }
         } else {
             const T* s = src + x0;
@@ -133,8 +142,8 @@ void pack_panels(bool gathered, const T* src, std::size_t ld, std::size_t count,
                 if (w == R) {
                     std::memcpy(d, s, R * sizeof(T));
                 } else {
-                    for (std::size_t x = 0; x < w; ++x) d[x] = s[x];
-                    for (std::size_t x = w; x < R; ++x) d[x] = T(0);
+                    std::fill(d, d + R, T(0));
+                    copy_short<R>(d, s, w);
                 }
             }
         }
@@ -197,8 +206,7 @@ inline void micro_kernel(std::size_t kc, const T* __restrict a, [[maybe_unused]]
     alignas(64) T part[MR * W];
     if (lanes && load_c) {
         std::fill(part, part + MR * W, T(0));
-        for (std::size_t r = r0; r < r1; ++r)
-            for (std::size_t j = 0; j < lanes; ++j) part[r * W + j] = c[(r - r0) * ldc + vp * W + j];
+        for (std::size_t r = r0; r < r1; ++r) copy_short<W>(part + r * W, c + (r - r0) * ldc + vp * W, lanes);
     }
 #pragma GCC unroll 16
     for (std::size_t r = 0; r < MR; ++r) {
@@ -216,8 +224,7 @@ inline void micro_kernel(std::size_t kc, const T* __restrict a, [[maybe_unused]]
         }
     }
     if (lanes)
-        for (std::size_t r = r0; r < r1; ++r)
-            for (std::size_t j = 0; j < lanes; ++j) c[(r - r0) * ldc + vp * W + j] = part[r * W + j];
+        for (std::size_t r = r0; r < r1; ++r) copy_short<W>(c + (r - r0) * ldc + vp * W, part + r * W, lanes);
 }
 
 template <class T, class Arch, std::size_t MR, std::size_t NV>
@@ -275,7 +282,10 @@ void macro_kernel(std::size_t mc, std::size_t nc, std::size_t kc, const operand<
             if (load_c) {
                 std::fill(tile, tile + MR * NR, T(0));
                 for (std::size_t r = 0; r < mr; ++r)
-                    for (std::size_t j = 0; j < nr; ++j) tile[(io + r) * NR + jo + j] = ct[r * c_rs + j * c_cs];
+                    if (c_cs == 1)
+                        copy_short<NR>(tile + (io + r) * NR + jo, ct + r * c_rs, nr);
+                    else
+                        for (std::size_t j = 0; j < nr; ++j) tile[(io + r) * NR + jo + j] = ct[r * c_rs + j * c_cs];
             }
             if (half)
                 micro_kernel_on<T, Arch, MR, 1>(a_direct, kc, ap, a.rs, a.cs, bp, b_rs, tile, NR, 0, MR, W, alpha,
@@ -284,8 +294,7 @@ void macro_kernel(std::size_t mc, std::size_t nc, std::size_t kc, const operand<
                 micro_kernel_on<T, Arch, MR, NV>(a_direct, kc, ap, a.rs, a.cs, bp, b_rs, tile, NR, 0, MR, NR, alpha,
                                                  beta, load_c);
             if (c_cs == 1)
-                for (std::size_t r = 0; r < mr; ++r)
-                    for (std::size_t j = 0; j < nr; ++j) ct[r * c_rs + j] = tile[(io + r) * NR + jo + j];
+                for (std::size_t r = 0; r < mr; ++r) copy_short<NR>(ct + r * c_rs, tile + (io + r) * NR + jo, nr);
             else
                 for (std::size_t j = 0; j < nr; ++j)
                     for (std::size_t r = 0; r < mr; ++r) ct[r + j * c_cs] = tile[(io + r) * NR + jo + j];
@@ -308,45 +317,20 @@ struct gemm_args {
     bool direct_a, direct_b;  // read operands in place instead of packing them
 };
 
-// How a team shares the work (never along k).
-enum class split { rows, cols };
-
-// [begin, end) of part t of `count` items split into `parts` contiguous parts of nearly equal size.
-inline void part_range(std::size_t count, int t, int parts, std::size_t& begin, std::size_t& end) {
-    begin = count * std::size_t(t) / std::size_t(parts);
-    end = count * std::size_t(t + 1) / std::size_t(parts);
-}
-
-inline void team_barrier(int nt) {
-    if (nt > 1) thread_pool::instance().barrier();
-}
-
-// Workspace (elements) of one B panel and of one A block.
+// Packs rows [0, mc) of the A block at A(ic, pc) into MR-row micro-panels, unless it is read in place.
 template <class T, class P>
-std::size_t b_panel_size(std::size_t n, std::size_t k) {
-    return round_up(std::min(P::kc, k) * std::min(P::nc, round_up(n, P::nr)), 16);
-}
-template <class T, class P>
-std::size_t a_block_size(std::size_t m, std::size_t k) {
-    return round_up(std::min(P::kc, k) * std::min(P::mc, round_up(m, P::mr)), 16);
+void pack_a_block(const gemm_args<T>& g, std::size_t ic, std::size_t pc, std::size_t mc, std::size_t kc, T* ap) {
+    if (g.direct_a && mc >= P::mr) return;
+    const T* src = g.trans_a ? g.a + pc * g.lda + ic : g.a + ic * g.lda + pc;
+    pack_panels<T, P::mr>(!g.trans_a, src, g.lda, mc, kc, ap);
 }
 
-// Packs rows [i0, i1) (i0 a multiple of MR) of the mc×kc A block at A(ic, pc), unless it is read in place.
+// Packs columns [0, nc) of the B panel at B(pc, jc) into NR-column micro-panels, unless it is read in place.
 template <class T, class P>
-void pack_a_rows(const gemm_args<T>& g, std::size_t ic, std::size_t pc, std::size_t i0, std::size_t i1,
-                 std::size_t mc, std::size_t kc, T* ap) {
-    if (i1 <= i0 || (g.direct_a && mc >= P::mr)) return;
-    const T* src = g.trans_a ? g.a + pc * g.lda + ic + i0 : g.a + (ic + i0) * g.lda + pc;
-    pack_panels<T, P::mr>(!g.trans_a, src, g.lda, i1 - i0, kc, ap + i0 * kc);
-}
-
-// Packs columns [j0, j1) (j0 a multiple of NR) of the kc×nc B panel at B(pc, jc), unless it is read in place.
-template <class T, class P>
-void pack_b_cols(const gemm_args<T>& g, std::size_t pc, std::size_t jc, std::size_t j0, std::size_t j1,
-                 std::size_t nc, std::size_t kc, T* bp) {
-    if (j1 <= j0 || (g.direct_b && nc >= P::nr)) return;
-    const T* src = g.trans_b ? g.b + (jc + j0) * g.ldb + pc : g.b + pc * g.ldb + jc + j0;
-    pack_panels<T, P::nr>(g.trans_b, src, g.ldb, j1 - j0, kc, bp + j0 * kc);
+void pack_b_panel(const gemm_args<T>& g, std::size_t pc, std::size_t jc, std::size_t nc, std::size_t kc, T* bp) {
+    if (g.direct_b && nc >= P::nr) return;
+    const T* src = g.trans_b ? g.b + jc * g.ldb + pc : g.b + pc * g.ldb + jc;
+    pack_panels<T, P::nr>(g.trans_b, src, g.ldb, nc, kc, bp);
 }
 
 template <class T>
@@ -355,67 +339,38 @@ operand<T> a_operand(const gemm_args<T>& g, std::size_t ic, std::size_t pc, cons
     return {packed, g.a + ic * g.lda + pc, g.lda, 1, g.direct_a};
 }
 
-// The loop nest, run by thread tid of a team of nt. Workspace (shared): two B panels, then one A block per
-// thread (split::rows) or two shared A blocks (split::cols). A buffer is refilled only after the barrier
-// that follows everyone's use of it, so one barrier per cooperative packing suffices.
+// The loop nest on rows [i_begin, i_end) and columns [j_begin, j_end) of C, on the calling thread with
+// its own packing buffers. The k blocking is global, so an element's arithmetic does not depend on the
+// sub-range it belongs to.
 template <class T, class Arch, class P>
-void gemm_team(const gemm_args<T>& g, split how, int tid, int nt, T* ws) {
-    constexpr std::size_t MR = P::mr, NR = P::nr;
-    const std::size_t b_size = b_panel_size<T, P>(g.n, g.k), a_size = a_block_size<T, P>(g.m, g.k);
-    T* const b_buf[2] = {ws, ws + b_size};
-    T* const a_buf[2] = {ws + 2 * b_size, ws + 2 * b_size + a_size};
-    T* const a_own = ws + 2 * b_size + std::size_t(tid) * a_size;
-    int b_turn = 0, a_turn = 0;
-
-    std::size_t row_begin = 0, row_end = g.m;  // split::rows: this thread's rows, whole micro-panels
-    if (how == split::rows) {
-        part_range((g.m + MR - 1) / MR, tid, nt, row_begin, row_end);
-        row_begin *= MR;
-        row_end = std::min(row_end * MR, g.m);
-    }
-
-    for (std::size_t jc = 0; jc < g.n; jc += P::nc) {
-        const std::size_t nc = std::min(P::nc, g.n - jc);
-        std::size_t q0, q1;  // this thread's B micro-panels: to pack, and for split::cols to compute
-        part_range((nc + NR - 1) / NR, tid, nt, q0, q1);
-        const std::size_t j0 = q0 * NR, j1 = std::min(q1 * NR, nc);
+void gemm_blocked(const gemm_args<T>& g, std::size_t i_begin, std::size_t i_end, std::size_t j_begin,
+                  std::size_t j_end) {
+    const std::size_t kc_max = std::min(P::kc, g.k);
+    const std::size_t b_size = round_up(kc_max * std::min(P::nc, round_up(j_end - j_begin, P::nr)), 16);
+    T* const bp = thread_scratch<T>(b_size + kc_max * std::min(P::mc, round_up(i_end - i_begin, P::mr)));
+    T* const ap = bp + b_size;
+    for (std::size_t jc = j_begin; jc < j_end; jc += P::nc) {
+        const std::size_t nc = std::min(P::nc, j_end - jc);
         for (std::size_t pc = 0; pc < g.k; pc += P::kc) {
             const std::size_t kc = std::min(P::kc, g.k - pc);
-            const bool load_c = pc > 0 || g.beta != T(0);
+            const bool load_c = pc > 0 || g.beta != T(0);  // later k blocks accumulate into C
             const T beta = pc > 0 ? T(1) : g.beta;
-            const T* b_src = g.b + pc * g.ldb + jc;
-            T* bp = b_buf[b_turn];
-            b_turn ^= 1;
-
-            if (how == split::rows) {
-                pack_b_cols<T, P>(g, pc, jc, j0, j1, nc, kc, bp);
-                team_barrier(nt);
-                const operand<T> b{bp, b_src, g.ldb, 1, g.direct_b};
-                for (std::size_t ic = row_begin; ic < row_end; ic += P::mc) {
-                    const std::size_t mc = std::min(P::mc, row_end - ic);
-                    pack_a_rows<T, P>(g, ic, pc, 0, mc, mc, kc, a_own);
-                    macro_kernel<T, Arch, P>(mc, nc, kc, a_operand(g, ic, pc, a_own), b,
-                                             g.c + ic * g.c_rs + jc * g.c_cs, g.c_rs, g.c_cs, g.alpha, beta, load_c);
-                }
-            } else {
-                pack_b_cols<T, P>(g, pc, jc, j0, j1, j1 - j0, kc, bp);
-                const operand<T> b{bp + j0 * kc, b_src + j0, g.ldb, 1, g.direct_b};
-                for (std::size_t ic = 0; ic < g.m; ic += P::mc) {
-                    const std::size_t mc = std::min(P::mc, g.m - ic);
-                    T* ap = a_buf[a_turn];
-                    a_turn ^= 1;
-                    std::size_t r0, r1;
-                    part_range((mc + MR - 1) / MR, tid, nt, r0, r1);
-                    pack_a_rows<T, P>(g, ic, pc, r0 * MR, std::min(r1 * MR, mc), mc, kc, ap);
-                    team_barrier(nt);  // (also publishes this thread's B panels, used by this thread only)
-                    if (j1 > j0)
-                        macro_kernel<T, Arch, P>(mc, j1 - j0, kc, a_operand(g, ic, pc, ap), b,
-                                                 g.c + ic * g.c_rs + (jc + j0) * g.c_cs, g.c_rs, g.c_cs, g.alpha,
-                                                 beta, load_c);
-                }
+            pack_b_panel<T, P>(g, pc, jc, nc, kc, bp);
+            const operand<T> b{bp, g.b + pc * g.ldb + jc, g.ldb, 1, g.direct_b};
+            for (std::size_t ic = i_begin; ic < i_end; ic += P::mc) {
+                const std::size_t mc = std::min(P::mc, i_end - ic);
+                pack_a_block<T, P>(g, ic, pc, mc, kc, ap);
+                macro_kernel<T, Arch, P>(mc, nc, kc, a_operand(g, ic, pc, ap), b, g.c + ic * g.c_rs + jc * g.c_cs,
+                                         g.c_rs, g.c_cs, g.alpha, beta, load_c);
             }
         }
     }
+}
+
+// [begin, end) of part t of `count` items split into `parts` contiguous parts of nearly equal size.
+inline void part_range(std::size_t count, int t, int parts, std::size_t& begin, std::size_t& end) {
+    begin = count * std::size_t(t) / std::size_t(parts);
+    end = count * std::size_t(t + 1) / std::size_t(parts);
 }
 
 // C = beta·C (k == 0 or alpha == 0); beta == 0 writes zeros without reading C.
@@ -452,22 +407,30 @@ void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t 
         g = {!trans_b, !trans_a, n, m, k, alpha, b, ldb, a, lda, beta, c, 1, ldc, false, false};
 
     const std::size_t m_panels = (g.m + P::mr - 1) / P::mr;
-    const std::size_t n_panels = (std::min(g.n, P::nc) + P::nr - 1) / P::nr;
-    g.direct_a = n_panels <= P::direct_a_max_panels;
+    const std::size_t n_panels = (g.n + P::nr - 1) / P::nr;
+    g.direct_a = std::min(g.n, P::nc) <= P::direct_a_max_panels * P::nr;
     g.direct_b = !g.trans_b && m_panels <= P::direct_b_max_panels;
 
-    // One team at a time: a call from inside another kernel's team stays on its thread.
+    // Threads take contiguous slices of C's rows (or, when C has few rows, of its columns) in whole
+    // micro-panels; each runs the whole loop nest on its slice with its own packing buffers. No barriers:
+    // waking a sleeping vCPU costs ~20 µs on the development VM, duplicated packing of the shared operand
+    // costs 1-3 %. A call from inside another kernel's team stays on its thread.
     int nt = 1;
     if (double(m) * double(n) * double(k) >= P::parallel_min_fma && !thread_pool::inside_team())
         nt = int(std::min<std::size_t>(std::size_t(std::max(1, num_threads())), std::max(m_panels, n_panels)));
-    const split how = m_panels >= n_panels || m_panels >= std::size_t(4 * nt) ? split::rows : split::cols;
-
-    const std::size_t b_size = b_panel_size<T, P>(g.n, k), a_size = a_block_size<T, P>(g.m, k);
-    T* ws = thread_scratch<T>(2 * b_size + std::size_t(std::max(nt, 2)) * a_size);
-    if (nt == 1)
-        gemm_team<T, Arch, P>(g, how, 0, 1, ws);
-    else
-        thread_pool::instance().run(nt, [&](int tid, int team) { gemm_team<T, Arch, P>(g, how, tid, team, ws); });
+    if (nt == 1) {
+        gemm_blocked<T, Arch, P>(g, 0, g.m, 0, g.n);
+        return;
+    }
+    const bool by_rows = m_panels >= n_panels || m_panels >= std::size_t(4 * nt);
+    thread_pool::instance().run(nt, [&](int tid, int team) {
+        std::size_t q0, q1;
+        part_range(by_rows ? m_panels : n_panels, tid, team, q0, q1);
+        if (by_rows)
+            gemm_blocked<T, Arch, P>(g, q0 * P::mr, std::min(q1 * P::mr, g.m), 0, g.n);
+        else
+            gemm_blocked<T, Arch, P>(g, 0, g.m, q0 * P::nr, std::min(q1 * P::nr, g.n));
+    });
 }
 
 } // namespace detail

@@ -1,8 +1,8 @@
 #pragma once
 // thread_pool: the worker threads every CPU kernel shares. A persistent team (started on first use,
 // grown when more threads are asked for) runs f(tid, nt) on nt threads, the caller being tid 0.
-// Waiting threads spin briefly (~1 µs of pause instructions) and then sleep on a futex
-// (std::atomic::wait). Why not OpenMP: libgomp's waiting threads spin for ~300k iterations by default,
+// Waiting threads spin briefly (CASCADE_POOL_SPIN = 2048 pause instructions) and then sleep on a
+// futex (std::atomic::wait). Why not OpenMP: libgomp's waiting threads spin for ~300k iterations by default,
 // and on this project's 2-vCPU VMs a spinning vCPU starves the working one — mnist_cnn training ran
 // at 4.7k samples/s on 2 threads against 7.8k on 1 (and 0.5k with OMP_WAIT_POLICY=active); with a
 // short spin it runs at 12.6k. A pool of our own makes that independent of environment variables.
@@ -21,6 +21,15 @@
 
 namespace cascade::kernels::cpu {
 
+// Pause iterations a waiting thread spins before it sleeps, long enough to bridge the gaps between
+// the parallel regions of one training step. Measured on mnist_cnn, 2 threads, quiet machine (samples/s train/infer):
+// 256 → 18–27k / 47k, 2048 → 30–33k / 78–80k, 16384 → 34–35k / 75–80k. With another process busy on
+// the second core every setting falls to 3–8k (fork-join waits for a descheduled thread): use 1 thread
+// there (cascade::set_num_threads(1): 19k / 45k).
+#ifndef CASCADE_POOL_SPIN
+#define CASCADE_POOL_SPIN 2048
+#endif
+
 namespace detail {
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(_M_X64) || defined(__i386__)
@@ -30,7 +39,7 @@ inline void cpu_relax() {
 // Spin a little, then sleep until `a` differs from `old`.
 template <class A, class V>
 void wait_while_equal(const A& a, V old) {
-    for (int i = 0; i < 256; ++i) {
+    for (int i = 0; i < CASCADE_POOL_SPIN; ++i) {
         if (a.load(std::memory_order_acquire) != old) return;
         cpu_relax();
     }
