@@ -128,7 +128,7 @@ import json, sys
 d = json.loads(sys.argv[1]); rss, wall, usr, sy = map(float, sys.argv[5].split())
 d["peer"] = sys.argv[2]; d["round"] = int(sys.argv[3]); d["rss_kb"] = int(rss)
 busy = (int(sys.argv[7]) - int(sys.argv[6])) / 100.0
-d["others_cpu"] = round(max(0.0, busy - usr - sy) / max(wall * int(sys.argv[4]), 1e-9), 3)
+if wall >= 0.5: d["others_cpu"] = round(max(0.0, busy - usr - sy) / (wall * int(sys.argv[4])), 3)
 print(json.dumps(d))' "$json" "$peer" "$r" "$ncpu" "$(tail -1 "$build/rss.txt")" "$stat0" "$stat1" >> "$lines"
 }
 busy_jiffies() {   # user + nice + system + irq + softirq + steal of all CPUs, in 1/100 s

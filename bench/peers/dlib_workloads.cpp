@@ -273,8 +273,8 @@ int main(int argc, char** argv) try {
     if (openblas_set_num_threads) openblas_set_num_threads(o.threads);
     else std::fprintf(stderr, "warning: BLAS is not OpenBLAS; its thread count is not set\n");
     std::srand(o.seed);   // dlib's dropout layers seed their generators from std::rand()
+    [[maybe_unused]] const auto nothing = [](auto&) {};
 #if WANT(WL_fit1d)
-    const auto nothing = [](auto&) {};
     if (o.workload == "fit1d")
         return run<fit1d_net, fit1d_net>(o, 32, 1, 1, 901, sgd(0, 0), 0.01, -1, 1, nothing);
 #endif

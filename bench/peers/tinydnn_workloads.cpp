@@ -212,8 +212,8 @@ int main(int argc, char** argv) {
     if (o.threads != int(std::thread::hardware_concurrency()))
         std::fprintf(stderr, "warning: without CNN_USE_OMP tiny-dnn uses hardware_concurrency() threads, not --threads\n");
 #endif
-    using fc_relu = fully_connected_layer<relu>;
-    using conv_relu = convolutional_layer<relu>;
+    using fc_relu [[maybe_unused]] = fully_connected_layer<relu>;
+    using conv_relu [[maybe_unused]] = convolutional_layer<relu>;
     [[maybe_unused]] const auto valid = padding::valid;
 #if WANT(WL_fit1d)
     if (o.workload == "fit1d") {

@@ -57,6 +57,7 @@ TEST_CASE("no allocation in steady-state training steps (conv, batch norm, dropo
         cc::set_num_threads(threads);
         cc::train::step(net, loss, adam, x, t);   // sizes buffers and optimizer state
         cc::train::step(net, loss, sgd, x, t);
+        net.forward(x, cc::mode::infer);          // and the inference-only ones (batch norm's scale/shift)
         const long before = allocations.load();
         for (int i = 0; i < 5; ++i) {
             cc::train::step(net, loss, adam, x, t);

@@ -10,6 +10,7 @@ template <class T, std::size_t R>
 struct batch_norm_cache {
     host_tensor<T, R> xhat;
     host_tensor<T, 1> mean, var, inv_std;
+    host_tensor<T, 1> affine;   // inference: per-channel scale and shift
     host_tensor<double, 1> acc;
 };
 
@@ -42,11 +43,13 @@ void batch_norm_update_moving(const batch_norm_cache<T, R>& cache, std::size_t r
 template <class T, std::size_t R>
 void batch_norm_infer_forward(const host_tensor<T, R>& x, const host_tensor<T, 1>& gamma,
                               const host_tensor<T, 1>& beta, const host_tensor<T, 1>& moving_mean,
-                              const host_tensor<T, 1>& moving_var, T eps, host_tensor<T, R>& y) {
+                              const host_tensor<T, 1>& moving_var, T eps, batch_norm_cache<T, R>& cache,
+                              host_tensor<T, R>& y) {
     const std::size_t c = gamma.size();
     ensure_shape(y, x.shape());
+    ensure_shape(cache.affine, std::array{2 * c});
     cpu::batch_norm_infer_forward(x.size() / c, c, x.data(), gamma.data(), beta.data(), moving_mean.data(),
-                                  moving_var.data(), eps, y.data());
+                                  moving_var.data(), eps, y.data(), cache.affine.data());
 }
 
 template <class T, std::size_t R>

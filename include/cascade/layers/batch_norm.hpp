@@ -32,7 +32,7 @@ struct batch_norm : any_input {
 
         void forward(const tensor<R>& x, tensor<R>& y, mode m) {
             if (m == mode::infer)
-                return kernels::batch_norm_infer_forward(x, gamma, beta, moving_mean, moving_var, eps, y);
+                return kernels::batch_norm_infer_forward(x, gamma, beta, moving_mean, moving_var, eps, cache, y);
             kernels::batch_norm_train_forward(x, gamma, beta, eps, cache, y);
             kernels::batch_norm_update_moving(cache, x.size() / C, momentum, moving_mean, moving_var);
         }

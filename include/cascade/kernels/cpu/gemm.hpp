@@ -5,36 +5,39 @@
 // Structure (Goto & van de Geijn 2008, "Anatomy of high-performance matrix multiplication", ACM TOMS 34(3);
 // Van Zee & van de Geijn 2015, "BLIS: a framework for rapidly instantiating BLAS functionality", TOMS 41(3)):
 //
-//   for jc in n step NC             B panel kc×nc: packed once per (jc, pc), shared by the team     (L3)
+//   for jc in n step NC             B panel kc×nc, packed once per (jc, pc)                          (L3)
 //     for pc in k step KC
 //       pack op(B)[pc.., jc..] into NR-wide micro-panels
-//       for ic in m step MC         A block mc×kc: packed by the thread that uses it                (L2)
+//       for ic in m step MC         A block mc×kc, packed once per (jc, pc, ic)                      (L2)
 //         pack op(A)[ic.., pc..] into MR-tall micro-panels
-//         for jr in nc step NR      the B micro-panel (kc×NR) stays in L1 across the ir loop        (L1)
+//         for jr in nc step NR      the B micro-panel kc×NR is reused across the whole ir loop       (L1)
 //           for ir in mc step MR    micro-kernel: an MR×NR tile of C in registers, kc rank-1 FMA updates
 //
 // Packing makes both operands unit-stride in the order the micro-kernel reads them, so all four storage
-// forms (A·B, Aᵀ·B, A·Bᵀ, Aᵀ·Bᵀ) run at the same speed and no transpose is ever materialised. An operand
-// whose packed panels would be used only a few times (n or m spans few micro-panels: conv and dense layer
-// shapes) is read in place instead. Edge panels are zero-padded when packed; in place, a partial last panel
-// is shifted back to end at the matrix edge. Edge tiles of C go through a small aligned tile on the stack.
-// A narrow C (e.g. 10 classes) whose A is stored transposed is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ.
+// forms (A·B, Aᵀ·B, A·Bᵀ, Aᵀ·Bᵀ) run at the same speed and no transpose is ever materialised.
+// Small and layer-shaped problems: an operand whose packed panels would be reused only a few times (C
+// spans few micro-panels, e.g. n = 32 conv channels, or m = 25 weight-gradient rows) is read in place
+// instead of packed, and a partial last panel read in place is shifted back to end at the matrix edge,
+// so a 32×20·20×20 MLP layer packs nothing. Packed edge panels are zero-padded; partial tiles store only
+// their valid rows and columns. A narrow C (e.g. 10 classes) whose A is stored transposed (dense dW) is
+// computed as Cᵀ = op(B)ᵀ·op(A)ᵀ, which fills MR rows instead of NR columns.
 //
-// Register blocking (measured, bench/README-gemm.md), one broadcast of A feeds NR/W FMAs:
+// Register blocking, measured (bench/README-gemm.md); one broadcast of A feeds two FMAs:
 //   AVX-512 (32 zmm):      MR=14 × NR=2 vectors: 28 accumulators + 2 B vectors + 1 broadcast
 //   AVX2, SSE (16 regs):   MR=6  × NR=2 vectors: 12 accumulators + 2 B vectors + 1 broadcast
-// Cache blocking: the B micro-panel KC·NR·sizeof(T) (AVX2 float: 384·16·4 = 24 KiB, AVX-512: 512·32·4 =
-// 64 KiB, streamed from L2 at the rate of two loads per 28 FMAs) plus the A micro-panel in L1 (32-48 KiB);
-// the A block MC·KC·sizeof(T) (≈ 150-170 KiB) in L2 (512 KiB-1 MiB); the B panel KC·NC in L3. Larger
-// KC means fewer read-modify-write passes over C, which is what limits N = 2048.
+// Cache blocking: the A micro-panel (MR·KC) and the current rows of the B micro-panel (KC·NR: 24 KiB for
+// AVX2 float, 64 KiB for AVX-512, streamed from L2 at two loads per 2·MR FMAs) in L1 (32-48 KiB); the A
+// block MC·KC (≈ 150-170 KiB) in L2 (512 KiB-1 MiB); the B panel KC·NC in L3. KC is as large as that
+// allows because every KC block is one read-modify-write pass over C, which is what limits N = 2048.
 //
-// Threads (the shared thread_pool, cascade::num_threads()): the team packs each B panel cooperatively,
-// then splits the rows of C (each thread packs its own A blocks) or, when C has few rows, the jr loop (the
-// A block is packed cooperatively too). A barrier follows each cooperative packing; buffers are double
-// buffered so that one barrier per packing suffices. Work is never split along k and every C element is
-// computed by the same micro-kernel over the same k order, so results are bit-identical for any thread
-// count. Problems below about 1e5 multiply-adds stay on the calling thread (waking the team costs more).
-// Packing buffers are thread_local, 64-byte aligned and only grow: no heap allocation in steady state.
+// Threads (the shared thread_pool, cascade::num_threads()): each thread takes a contiguous slice of C's
+// rows (or of its columns when C is wide and short) in whole micro-panels and runs the loop nest on it
+// with its own packing buffers. No barriers: waking a sleeping vCPU costs 25-120 µs on the development
+// VM, while packing the shared operand twice costs 1-3 %. Work is never split along k and every element
+// of C gets the same arithmetic from the same micro-kernel over the same k blocks, so results are
+// bit-identical for any thread count. Products under ~1.25e5·W multiply-adds (about 20 µs) stay on the
+// calling thread. Packing buffers are thread_local, 64-byte aligned and only grow: no heap allocation in
+// steady state.
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
@@ -65,9 +68,9 @@ struct gemm_blocking {
     static constexpr std::size_t direct_b_max_panels = 8;
     // Solve Cᵀ = op(B)ᵀ·op(A)ᵀ when that uses this many times more of the tile's lanes.
     static constexpr double transpose_gain = 1.3;
-    // Waking the second thread costs 20-30 µs on the development VM: split only problems that take
-    // about 40 µs or more on one thread.
-    static constexpr double parallel_min_fma = 2.5e5 * double(vec);
+    // Split only products that take about 20 µs or more on one thread: a team that is awake wins from
+    // ~2.5e5 multiply-adds, but waking a sleeping worker costs 25-120 µs on the development VM.
+    static constexpr double parallel_min_fma = 1.25e5 * double(vec);
 };
 
 // Grow-only, 64-byte aligned scratch memory.
@@ -98,7 +101,7 @@ private:
     std::size_t cap_ = 0;
 };
 
-// The calling thread's packing workspace (the team uses the caller's).
+// This thread's packing workspace (every thread of a team packs its own operands).
 template <class T>
 inline T* thread_scratch(std::size_t count) {
     thread_local scratch<T> s;
@@ -198,9 +201,8 @@ inline void micro_kernel(std::size_t kc, const T* __restrict a, [[maybe_unused]]
             }
         }
     }
-    // Whole vectors go straight to C. A partial last vector (nc % W lanes) of every row goes through an
-    // aligned buffer, filled and emptied for all rows at once: copying lanes right after a vector store
-    // would stall on store-to-load forwarding (measured: -35 % on a 25-column C with AVX-512).
+    // Whole vectors go straight to C; the partial last vector (nc % W lanes) of each row goes through an
+    // aligned buffer (xsimd 8.1 has no masked loads and stores), filled and emptied for all rows at once.
     const batch va(alpha), vb(beta);
     const std::size_t vp = nc / W, lanes = nc % W;
     alignas(64) T part[MR * W];
@@ -422,7 +424,8 @@ void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t 
         gemm_blocked<T, Arch, P>(g, 0, g.m, 0, g.n);
         return;
     }
-    const bool by_rows = m_panels >= n_panels || m_panels >= std::size_t(4 * nt);
+    // Splitting rows makes every thread pack all of op(B) (k·n), splitting columns all of op(A) (m·k).
+    const bool by_rows = m_panels >= std::size_t(nt) && (g.m >= g.n || n_panels < std::size_t(nt));
     thread_pool::instance().run(nt, [&](int tid, int team) {
         std::size_t q0, q1;
         part_range(by_rows ? m_panels : n_panels, tid, team, q0, q1);
