@@ -27,7 +27,9 @@ mkdir -p bench/results
 for r in $(seq "$rounds"); do
   for t in 1 2; do
     "$build/bench/peers/cascade_mnist_cnn" --threads "$t" --reps 3 >> "$out.lines"
-    /usr/bin/python3 bench/peers/torch_mnist_cnn.py --threads "$t" --reps 3 >> "$out.lines"
+    # PyTorch with the OpenMP build of OpenBLAS, as bench/run_peers.sh and ../shared/REFERENCE.md run it.
+    LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} \
+      /usr/bin/python3 bench/peers/torch_mnist_cnn.py --threads "$t" --reps 3 >> "$out.lines"
   done
   echo "round $r/$rounds done" >&2
 done
