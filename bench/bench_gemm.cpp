@@ -63,15 +63,15 @@ void run(benchmark::State& state, const shape& s, bool cascade_impl, int threads
         benchmark::DoNotOptimize(p.c.data());
         benchmark::ClobberMemory();
     }
-    state.counters["GFLOP/s"] =
-        benchmark::Counter(2e-9 * double(s.m) * double(s.n) * double(s.k), benchmark::Counter::kIsIterationInvariantRate);
+    const double gflop = 2e-9 * double(s.m) * double(s.n) * double(s.k);
+    state.counters["GFLOP/s"] = benchmark::Counter(gflop, benchmark::Counter::kIsIterationInvariantRate);
 }
 
 template <class T>
 void add(const char* type, const shape& s, int threads) {
     for (bool cascade_impl : {true, false}) {
-        const std::string name =
-            std::string(cascade_impl ? "cascade/" : "openblas/") + type + "/" + s.name + "/threads:" + std::to_string(threads);
+        const std::string name = std::string(cascade_impl ? "cascade/" : "openblas/") + type + "/" + s.name +
+                                 "/threads:" + std::to_string(threads);
         benchmark::RegisterBenchmark(name.c_str(), [s, cascade_impl, threads](benchmark::State& st) {
             run<T>(st, s, cascade_impl, threads);
         })->UseRealTime()->Unit(benchmark::kMicrosecond);

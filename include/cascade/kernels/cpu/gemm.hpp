@@ -415,7 +415,7 @@ void gemm(bool trans_a, bool trans_b, std::size_t m, std::size_t n, std::size_t 
 
     // Threads take contiguous slices of C's rows (or, when C has few rows, of its columns) in whole
     // micro-panels; each runs the whole loop nest on its slice with its own packing buffers. No barriers:
-    // waking a sleeping vCPU costs ~20 µs on the development VM, duplicated packing of the shared operand
+    // waking a sleeping vCPU costs 25-120 µs on the development VM, duplicated packing of the shared operand
     // costs 1-3 %. A call from inside another kernel's team stays on its thread.
     int nt = 1;
     if (double(m) * double(n) * double(k) >= P::parallel_min_fma && !thread_pool::inside_team())
