@@ -10,7 +10,7 @@ bash scripts/install-deps --bench >&2
 build=${BUILD_DIR:-build-bench}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DCASCADE_BUILD_BENCH=ON -DCASCADE_BUILD_TESTS=OFF \
       -DCASCADE_BUILD_EXAMPLES=ON -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >&2
-cmake --build "$build" -j"$(nproc)" --target cascade_mnist_cnn mnist_cnn >&2
+cmake --build "$build" -j"$(nproc)" --target cascade_workloads mnist_cnn >&2
 
 # Compile time and peak memory of the example's translation unit, with the build's own command line.
 cmd=$(/usr/bin/python3 -c "
@@ -26,10 +26,10 @@ mkdir -p bench/results
 : > "$out.lines"
 for r in $(seq "$rounds"); do
   for t in 1 2; do
-    "$build/bench/peers/cascade_mnist_cnn" --threads "$t" --reps 3 >> "$out.lines"
+    "$build/bench/peers/cascade_workloads" --workload mnist_cnn --threads "$t" --reps 3 >> "$out.lines"
     # PyTorch with the OpenMP build of OpenBLAS, as bench/run_peers.sh and ../shared/REFERENCE.md run it.
     LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} \
-      /usr/bin/python3 bench/peers/torch_mnist_cnn.py --threads "$t" --reps 3 >> "$out.lines"
+      /usr/bin/python3 bench/peers/torch_workloads.py --workload mnist_cnn --threads "$t" --reps 3 >> "$out.lines"
   done
   echo "round $r/$rounds done" >&2
 done

@@ -7,7 +7,7 @@
 //   cascade_workloads --workload fit1d|mnist_cnn|cifar_dense|cifar_cnn|dncnn [--threads T] [--reps R]
 //                     [--warmup W] [--train-steps N] [--infer-steps N] [--min-time S] [--seed S]
 //
-// Prints one JSON line per run (the schema of cascade_mnist_cnn.cpp / torch_workloads.py). After --warmup
+// Prints one JSON line per run (the schema of torch_workloads.py). After --warmup
 // steps of each kind, each of --reps repetitions times --train-steps training and --infer-steps inference
 // steps; with --min-time S (seconds) the step counts are instead calibrated so that one repetition takes
 // about S seconds. Compile with -DWORKLOAD=<name> to build one workload only (run_peers.sh does, to time

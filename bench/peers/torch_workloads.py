@@ -17,7 +17,7 @@ Training step = zero_grad + forward (model.train()) + loss + backward + optimize
 forward in model.eval() under torch.no_grad(). After --warmup steps of each kind, each of --reps
 repetitions times --train-steps and --infer-steps steps (or, with --min-time S, step counts calibrated to
 about S seconds per repetition); prints one JSON line with median/min/max samples/s, the schema of
-torch_mnist_cnn.py. Uses Debian's python3-torch, hence /usr/bin/python3.
+cascade_workloads.cpp. Uses Debian's python3-torch, hence /usr/bin/python3.
 """
 import argparse
 import json

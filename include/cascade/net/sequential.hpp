@@ -239,9 +239,4 @@ public:
     const output_tensor& output() const { return std::get<depth - 1>(acts_); }
 };
 
-template <class Net>
-inline constexpr bool is_network = false;
-template <class B, class T, class Shapes, class... Ls>
-inline constexpr bool is_network<network<B, T, Shapes, Ls...>> = true;
-
 } // namespace cascade::net
