@@ -1,10 +1,12 @@
 // mnist_cnn: seed 001's minimal CNN trained on Fashion-MNIST (Debian's dataset-fashion-mnist).
 //   conv 5x5x32 'valid' -> ReLU -> max-pool 2 -> dense 10 -> softmax;  Adam, batch 64.
-// Prints the model summary, per-epoch progress, the test accuracy and the time per epoch.
+// Prints the model summary, per-epoch progress, the test accuracy and the time per epoch, and writes the
+// trained first-layer filters as a PNG image (the slide's filter visualization).
 //   mnist_cnn [--epochs N] [--batch-size B] [--lr X] [--decay X] [--threads T] [--seed S]
-//             [--data DIR] [--history FILE.csv] [--limit N]
+//             [--data DIR] [--history FILE.csv] [--limit N] [--filters FILE.png]
 #include <cascade/cascade.hpp>
 #include <cascade/models/mnist_cnn.hpp>
+#include <cascade/viz/filters.hpp>
 
 #include <cmath>
 #include <cstdlib>
@@ -20,7 +22,7 @@ struct args {
     double lr = 1e-3, decay = 0.7;   // lr of epoch e = lr · decay^max(0, e − 2): test accuracy ≥ 90.2 % from epoch 6 on
     int threads = 0;
     std::uint64_t seed = 42;
-    std::string data = cc::data::default_fashion_mnist_dir(), history;
+    std::string data = cc::data::default_fashion_mnist_dir(), history, filters = "mnist_cnn_filters.png";
 };
 
 args parse(int argc, char** argv) {
@@ -40,9 +42,11 @@ args parse(int argc, char** argv) {
         else if (k == "--data") a.data = need(i);
         else if (k == "--history") a.history = need(i);
         else if (k == "--limit") a.limit = std::stoul(need(i));
+        else if (k == "--filters") a.filters = need(i);
         else if (k == "--help" || k == "-h") {
             std::cout << "usage: mnist_cnn [--epochs N] [--batch-size B] [--lr X] [--decay X] [--threads T] [--seed S]\n"
-                         "                 [--data DIR] [--history FILE.csv] [--limit N]\n";
+                         "                 [--data DIR] [--history FILE.csv] [--limit N] [--filters FILE.png]\n"
+                         "--filters '' skips the filter image (default mnist_cnn_filters.png)\n";
             std::exit(0);
         } else throw cc::error("unknown argument: " + k + " (see --help)");
     }
@@ -69,6 +73,10 @@ int main(int argc, char** argv) try {
                                        opt.opt.lr = a.lr * std::pow(a.decay, e > 2 ? double(e - 2) : 0.0);
                                    }});
     if (!a.history.empty()) history.write_csv(a.history);
+    if (!a.filters.empty()) {
+        cc::viz::write_filters_png(a.filters, net.layer<0>().w, 8, 8);   // 32 filters 5x5, 8 per row, 8x zoom
+        std::cout << "first-layer filters written to " << a.filters << "\n";
+    }
 
     double total = 0;
     for (double s : history.seconds) total += s;

@@ -170,6 +170,15 @@ private:
         if constexpr (layers::has_buffers<L>) return l.buffers();
         else return std::tuple<>{};
     }
+    // (One layer at a time: nvcc's front end rejects the nested pack expansion of a one-liner.)
+    template <std::size_t K, class F>
+    void visit_layer_params(F& f, std::size_t& k) {
+        auto ps = std::get<K>(layers_).params();
+        auto gs = std::get<K>(layers_).grads();
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (f(k++, std::get<I>(ps), std::get<I>(gs)), ...);
+        }(std::make_index_sequence<std::tuple_size_v<decltype(ps)>>{});
+    }
     template <std::size_t... K>
     static impls_t make_layers(rng& g, std::index_sequence<K...>) {
         return impls_t{std::tuple_element_t<K, impls_t>(g)...};   // braced: initialised in order
@@ -213,12 +222,7 @@ public:
     template <class F>
     void visit_params(F&& f) {
         std::size_t k = 0;
-        [&]<std::size_t... K>(std::index_sequence<K...>) {
-            (std::apply([&](auto&... p) {
-                 std::apply([&](auto&... g) { (f(k++, p, g), ...); }, std::get<K>(layers_).grads());
-             }, std::get<K>(layers_).params()),
-             ...);
-        }(seq{});
+        [&]<std::size_t... K>(std::index_sequence<K...>) { (visit_layer_params<K>(f, k), ...); }(seq{});
     }
     // Every layer's parameters (and gradients, buffers) as one tuple of references, in visit order: a
     // network used as a block inside a layer (net::residual) exposes them like any layer.

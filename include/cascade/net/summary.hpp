@@ -29,20 +29,33 @@ struct param_counts {
     std::size_t total() const { return trainable + non_trainable; }
 };
 
+// Elements in every parameter tensor (trainable) and buffer (non-trainable: batch norm's moving statistics).
 template <class Net>
 param_counts count_params(Net& net) {
-    param_counts c;
+    return {detail::count_elements(net.params()), detail::count_elements(net.buffers())};
+}
+
+namespace detail {
+template <class Net>
+concept has_heads = requires(Net& n) { n.template head<0>(); };
+
+// One row per layer of a sequential network: "name_K  (None, ...)  params".
+template <class Net, class Line>
+void summary_rows(Net& net, const Line& line, const std::string& prefix) {
     [&]<std::size_t... K>(std::index_sequence<K...>) {
-        ((c.trainable += detail::count_elements(net.template layer<K>().params()),
-          c.non_trainable += [&] {
-              if constexpr (layers::has_buffers<std::remove_cvref_t<decltype(net.template layer<K>())>>)
-                  return detail::count_elements(net.template layer<K>().buffers());
-              else return std::size_t(0);
-          }()),
+        (([&] {
+             std::ostringstream shp;
+             print_batched_shape<typename Net::template shape_at<K + 1>>(shp);
+             auto& l = net.template layer<K>();
+             std::size_t n = count_elements(l.params());
+             if constexpr (layers::has_buffers<std::remove_cvref_t<decltype(l)>>) n += count_elements(l.buffers());
+             line(" " + prefix + std::string(Net::template layer_type<K>::name) + "_" + std::to_string(K), shp.str(),
+                  group_thousands(n));
+         }()),
          ...);
     }(std::make_index_sequence<Net::depth>{});
-    return c;
 }
+} // namespace detail
 
 template <class Net>
 void summary(Net& net, std::ostream& os) {
@@ -53,22 +66,22 @@ void summary(Net& net, std::ostream& os) {
         std::snprintf(buf, sizeof buf, "%-*s%-*s%12s\n", w1, a.c_str(), w2, b.c_str(), c.c_str());
         os << buf;
     };
-    os << "Model: sequential<" << Net::backend_type::name << ", " << (sizeof(typename Net::scalar_type) == 4 ? "float" : "double")
-       << ">\n" << rule << "\n";
+    os << (detail::has_heads<Net> ? "Model: multi_input<" : "Model: sequential<") << Net::backend_type::name << ", "
+       << (sizeof(typename Net::scalar_type) == 4 ? "float" : "double") << ">\n" << rule << "\n";
     line(" Layer (type)", "Output Shape", "Param #");
     os << thick << "\n";
-    [&]<std::size_t... K>(std::index_sequence<K...>) {
-        (([&] {
-             std::ostringstream shp;
-             print_batched_shape<typename Net::template shape_at<K + 1>>(shp);
-             auto& l = net.template layer<K>();
-             std::size_t n = detail::count_elements(l.params());
-             if constexpr (layers::has_buffers<std::remove_cvref_t<decltype(l)>>) n += detail::count_elements(l.buffers());
-             line(" " + std::string(Net::template layer_type<K>::name) + "_" + std::to_string(K), shp.str(),
-                  detail::group_thousands(n));
-         }()),
-         ...);
-    }(std::make_index_sequence<Net::depth>{});
+    if constexpr (detail::has_heads<Net>) {
+        // multi_input: each input's head, then the join, then the trunk.
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            ((detail::summary_rows(net.template head<I>(), line, "input" + std::to_string(I) + "/")), ...);
+        }(std::make_index_sequence<std::tuple_size_v<typename Net::head_tuple>>{});
+        std::ostringstream shp;
+        print_batched_shape<typename Net::joined_shape>(shp);
+        line(" join (concatenate)", shp.str(), "0");
+        detail::summary_rows(net.trunk(), line, "");
+    } else {
+        detail::summary_rows(net, line, "");
+    }
     const auto c = count_params(net);
     os << thick << "\n"
        << "Total params: " << detail::group_thousands(c.total()) << "\n"

@@ -1,0 +1,50 @@
+#pragma once
+// GPU optimizer updates, one fused element-wise pass per parameter tensor, in the CPU optimizers' exact
+// formulas (optimizers/sgd.hpp, optimizers/adam.hpp):
+//   sgd:   g ← g + wd·w;  momentum 0: w ← w − lr g;  else v ← μ v − lr g,  w ← w + v  (Nesterov: w + μ v − lr g)
+//   adam:  m ← β1 m + (1 − β1) g;  v ← β2 v + (1 − β2) g²;  w ← w·(1 − lr·wd) − lr_t m / (√v + ε),
+//          lr_t = lr √(1 − β2^t) / (1 − β1^t)   (computed on the host per step)
+#include "cascade/gpu/device_tensor.hpp"
+#include "cascade/kernels/gpu/elementwise.hpp"
+
+namespace cascade::gpu {
+
+template <class T>
+__global__ void sgd_kernel(std::size_t n, T* w, const T* g, T* vel, T lr, T mu, T wd, bool nesterov) {
+    for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += std::size_t(gridDim.x) * blockDim.x) {
+        const T gi = g[i] + wd * w[i];
+        if (vel == nullptr) {
+            w[i] -= lr * gi;
+        } else {
+            const T v = mu * vel[i] - lr * gi;
+            vel[i] = v;
+            w[i] += nesterov ? mu * v - lr * gi : v;
+        }
+    }
+}
+
+template <class T>
+__global__ void adam_kernel(std::size_t n, T* w, const T* g, T* m, T* v, T lr_t, T b1, T b2, T eps, T decay) {
+    for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += std::size_t(gridDim.x) * blockDim.x) {
+        const T gi = g[i];
+        const T mi = b1 * m[i] + (T(1) - b1) * gi;
+        const T vi = b2 * v[i] + (T(1) - b2) * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        w[i] = w[i] * decay - lr_t * mi / (sqrt(vi) + eps);
+    }
+}
+
+template <class T>
+void sgd_update(std::size_t n, T* w, const T* g, T* velocity, T lr, T momentum, T weight_decay, bool nesterov) {
+    sgd_kernel<T><<<grid_for(n), elementwise_block, 0, current_stream()>>>(n, w, g, velocity, lr, momentum, weight_decay, nesterov);
+    check_launch("sgd_update");
+}
+
+template <class T>
+void adam_update(std::size_t n, T* w, const T* g, T* m, T* v, T lr_t, T beta_1, T beta_2, T epsilon, T decay) {
+    adam_kernel<T><<<grid_for(n), elementwise_block, 0, current_stream()>>>(n, w, g, m, v, lr_t, beta_1, beta_2, epsilon, decay);
+    check_launch("adam_update");
+}
+
+} // namespace cascade::gpu
