@@ -18,6 +18,9 @@ forward in model.eval() under torch.no_grad(). After --warmup steps of each kind
 repetitions times --train-steps and --infer-steps steps (or, with --min-time S, step counts calibrated to
 about S seconds per repetition); prints one JSON line with median/min/max samples/s, the schema of
 cascade_workloads.cpp. Uses Debian's python3-torch, hence /usr/bin/python3.
+
+--device cuda runs the same workloads on the GPU (bench/gpu/README.md): data resident on the GPU, fp32
+with TF32 off, cudnn.benchmark on; the timed loops end with a synchronising .item().
 """
 import argparse
 import json
@@ -104,6 +107,7 @@ def main(argv=None):
     ap.add_argument("--warmup", type=int, default=5, help="warm-up steps of each kind (default 5)")
     ap.add_argument("--reps", type=int, default=5, help="timed repetitions (default 5)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--device", default="cpu", choices=("cpu", "cuda"), help="cpu (default) or cuda")
     args = ap.parse_args(argv)
     for name in ("threads", "train_steps", "infer_steps", "reps"):
         if getattr(args, name) < 1:
@@ -113,12 +117,18 @@ def main(argv=None):
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
+    device = torch.device(args.device)
+    if args.device == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = False   # fp32 arithmetic, like cascade's kernels
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cudnn.benchmark = True
 
     model, batch, sample, loss_fn, make_opt, expected, target = build(args.workload)
     params = sum(p.numel() for p in model.parameters())
     if params != expected:
         print(f"{args.workload}: parameter count {params} != {expected}", file=sys.stderr)
         return 1
+    model = model.to(device)
     opt = make_opt(model.parameters())
 
     if args.workload == "fit1d":
@@ -131,6 +141,7 @@ def main(argv=None):
         y = torch.rand(batch, 1) * 2 - 1
     else:
         y = torch.rand(batch, *sample)
+    x, y = x.to(device), y.to(device)
 
     def train_step():
         opt.zero_grad(set_to_none=True)
@@ -190,6 +201,7 @@ def main(argv=None):
         "infer_samples_per_s": summary(infer_rates),
         "final_loss": last_loss,
         "torch_version": torch.__version__,
+        "device": args.device if args.device == "cpu" else torch.cuda.get_device_name(0),
     }
     print(json.dumps(result), flush=True)
     return 0

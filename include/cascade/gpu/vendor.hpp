@@ -130,6 +130,16 @@ __device__ __forceinline__ T warp_max(T v) {
     return v;
 }
 
+// The warp width of device 0 as the host sees it (the host pass of a HIP build cannot use warp_size).
+inline int device_warp_size() {
+    static const int w = [] {
+        hipDeviceProp_t p{};
+        check(hipGetDeviceProperties(&p, 0), "hipGetDeviceProperties");
+        return p.warpSize;
+    }();
+    return w;
+}
+
 inline unsigned blocks_for(std::size_t n, unsigned block) { return unsigned((n + block - 1) / block); }
 
 } // namespace cascade::gpu

@@ -9,11 +9,17 @@
 
 namespace cascade::gpu {
 
-inline constexpr unsigned rows_per_block = 8;   // warps per block in the row kernels
+// Row kernels: one warp per row, row_block threads per block; a block holds row_block / warp width rows
+// (8 on NVIDIA, 4 on CDNA's 64-wide wavefronts — the host asks the device, see device_warp_size).
+inline constexpr unsigned row_block = 256;
+inline unsigned row_blocks(std::size_t rows) {
+    const std::size_t per_block = row_block / unsigned(device_warp_size());
+    return unsigned((rows + per_block - 1) / per_block);
+}
 
 template <class T>
 __global__ void softmax_rows_kernel(std::size_t rows, std::size_t cols, const T* x, T* y) {
-    const std::size_t row = std::size_t(blockIdx.x) * rows_per_block + threadIdx.x / warp_size;
+    const std::size_t row = std::size_t(blockIdx.x) * (blockDim.x / warp_size) + threadIdx.x / warp_size;
     const int lane = int(threadIdx.x % warp_size);
     if (row >= rows) return;
     const T* xr = x + row * cols;
@@ -34,7 +40,7 @@ __global__ void softmax_rows_kernel(std::size_t rows, std::size_t cols, const T*
 
 template <class T>
 __global__ void xent_rows_kernel(std::size_t rows, std::size_t cols, const T* p, const T* t, T eps, T* row_loss) {
-    const std::size_t row = std::size_t(blockIdx.x) * rows_per_block + threadIdx.x / warp_size;
+    const std::size_t row = std::size_t(blockIdx.x) * (blockDim.x / warp_size) + threadIdx.x / warp_size;
     const int lane = int(threadIdx.x % warp_size);
     if (row >= rows) return;
     T s = 0;
@@ -80,8 +86,7 @@ void softmax_forward(const gpu::device_tensor<T, R>& x, gpu::device_tensor<T, R>
     ensure_shape(y, x.shape());
     const std::size_t cols = x.shape()[R - 1], rows = cols ? x.size() / cols : 0;
     if (!rows) return;
-    const unsigned blocks = unsigned((rows + gpu::rows_per_block - 1) / gpu::rows_per_block);
-    gpu::softmax_rows_kernel<T><<<blocks, gpu::rows_per_block * gpu::warp_size, 0, gpu::current_stream()>>>(rows, cols, x.data(), y.data());
+    gpu::softmax_rows_kernel<T><<<gpu::row_blocks(rows), gpu::row_block, 0, gpu::current_stream()>>>(rows, cols, x.data(), y.data());
     gpu::check_launch("softmax_forward");
 }
 
@@ -92,8 +97,7 @@ T categorical_crossentropy_value(const gpu::device_tensor<T, R>& p, const gpu::d
                                  gpu::device_tensor<T, 1>& scratch) {
     const std::size_t cols = p.shape()[R - 1], rows = cols ? p.size() / cols : 0;
     ensure_shape(scratch, std::array<std::size_t, 1>{rows + 1});
-    const unsigned blocks = unsigned((rows + gpu::rows_per_block - 1) / gpu::rows_per_block);
-    gpu::xent_rows_kernel<T><<<blocks, gpu::rows_per_block * gpu::warp_size, 0, gpu::current_stream()>>>(
+    gpu::xent_rows_kernel<T><<<gpu::row_blocks(rows), gpu::row_block, 0, gpu::current_stream()>>>(
         rows, cols, p.data(), t.data(), eps, scratch.data() + 1);
     gpu::check_launch("categorical_crossentropy rows");
     gpu::sum_kernel<T><<<1, 1024, 0, gpu::current_stream()>>>(rows, scratch.data() + 1, T(1) / T(rows), scratch.data());
