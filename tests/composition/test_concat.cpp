@@ -94,3 +94,28 @@ TEST_CASE("concat inside a sequential: parameters counted, summarised and traine
     for (int s = 0; s < 150; ++s) last = cc::train::step(net, loss, opt, x, t);
     CHECK(last < 0.1f * first);
 }
+
+TEST_CASE("weight penalties inside concat, block, residual and multi_input count in the reported loss") {
+    using reg_dense = L::regularized<L::dense<3>, cc::regularizers::l2<cc::ratio<1, 10>>>;
+    using model = cc::net::sequential<shape<4>, concat<branch<reg_dense>, branch<>>, cc::net::block<reg_dense>,
+                                      cc::net::residual<reg_dense>, L::dense<1>>;
+    model::on<cpu, double> net{2};
+    static_assert(cc::net::has_auxiliary_losses<decltype(net)>());
+    // λ Σ w² over the three regularised kernels.
+    double expected = 0;
+    auto add = [&](const auto& w) {
+        for (double v : w) expected += 0.1 * v * v;
+    };
+    add(std::get<0>(net.layer<0>().branches).f.layer<0>().inner.w);
+    add(net.layer<1>().f.layer<0>().inner.w);
+    add(net.layer<2>().f.layer<0>().inner.w);
+    CHECK(cc::net::regularization_loss(net) == doctest::Approx(expected).epsilon(1e-12));
+
+    using two = cc::net::multi_input<cc::net::inputs<cc::net::sequential<shape<2>, reg_dense>, cc::net::sequential<shape<1>, L::dense<2>>>,
+                                     reg_dense>;
+    two::on<cpu, double> m{3};
+    double e2 = 0;
+    for (double v : m.head<0>().layer<0>().inner.w) e2 += 0.1 * v * v;
+    for (double v : m.trunk().layer<0>().inner.w) e2 += 0.1 * v * v;
+    CHECK(cc::net::regularization_loss(m) == doctest::Approx(e2).epsilon(1e-12));
+}

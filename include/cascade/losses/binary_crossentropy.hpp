@@ -37,6 +37,23 @@ struct binary_crossentropy {
         if (from_logits) kernels::binary_crossentropy_logits_gradient(y, t, dy);
         else kernels::binary_crossentropy_gradient(y, t, T(clip), dy);
     }
+
+    // Per-sample weights w (N values): Σ_n w_n Σ_j l_nj / numel (Keras sample_weight).
+    auto term() const { return kernels::binary_crossentropy_term{from_logits, clip}; }
+    template <class Y, class W>
+    auto value(const Y& y, const Y& t, const W& w) const {
+        return kernels::elementwise_loss_value(y, t, term(), kernels::loss_factors<typename Y::value_type>{kernels::sample_weights_of(w, y, name)});
+    }
+    template <class Y, class W>
+    void gradient(const Y& y, const Y& t, const W& w, Y& dy) const {
+        gradient(y, t, dy);
+        kernels::scale_samples(dy, kernels::sample_weights_of(w, y, name));
+    }
+    template <class Y, class W>
+    void fused_gradient(const Y& p, const Y& t, const W& w, Y& dz) const {
+        fused_gradient(p, t, dz);
+        kernels::scale_samples(dz, kernels::sample_weights_of(w, p, name));
+    }
 };
 
 } // namespace cascade::losses

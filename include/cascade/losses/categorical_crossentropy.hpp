@@ -40,6 +40,25 @@ struct categorical_crossentropy {
         if (from_logits) kernels::categorical_crossentropy_logits_gradient(y, t, dy);
         else kernels::categorical_crossentropy_gradient(y, t, T(clip), dy);
     }
+
+    // Per-sample weights w (N values): Σ_rows w_n(row) l_row / rows (Keras sample_weight).
+    template <class Y, class W>
+    auto value(const Y& y, const Y& t, const W& w) const {
+        using T = typename Y::value_type;
+        const T* ws = kernels::sample_weights_of(w, y, name);
+        return from_logits ? kernels::categorical_crossentropy_logits_value(y, t, ws)
+                           : kernels::categorical_crossentropy_value(y, t, T(clip), ws);
+    }
+    template <class Y, class W>
+    void gradient(const Y& y, const Y& t, const W& w, Y& dy) const {
+        gradient(y, t, dy);
+        kernels::scale_samples(dy, kernels::sample_weights_of(w, y, name));
+    }
+    template <class Y, class W>
+    void fused_gradient(const Y& p, const Y& t, const W& w, Y& dz) const {
+        fused_gradient(p, t, dz);
+        kernels::scale_samples(dz, kernels::sample_weights_of(w, p, name));
+    }
 };
 
 } // namespace cascade::losses

@@ -15,6 +15,18 @@ struct mse {
     auto value(const Y& y, const Y& t) const { return kernels::mse_value(y, t); }
     template <class Y>
     void gradient(const Y& y, const Y& t, Y& dy) const { kernels::mse_gradient(y, t, dy); }
+
+    // Per-sample weights w (N values): Σ_n w_n Σ_j (y − t)²_nj / numel (Keras sample_weight).
+    auto term() const { return kernels::squared_error{}; }
+    template <class Y, class W>
+    auto value(const Y& y, const Y& t, const W& w) const {
+        return kernels::elementwise_loss_value(y, t, term(), kernels::loss_factors<typename Y::value_type>{kernels::sample_weights_of(w, y, name)});
+    }
+    template <class Y, class W>
+    void gradient(const Y& y, const Y& t, const W& w, Y& dy) const {
+        gradient(y, t, dy);
+        kernels::scale_samples(dy, kernels::sample_weights_of(w, y, name));
+    }
 };
 
 } // namespace cascade::losses

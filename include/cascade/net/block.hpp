@@ -6,6 +6,7 @@
 // Shapes are checked by the inner sequential, which reports its own errors.
 #include "cascade/kernels/activation.hpp"
 #include "cascade/layers/concepts.hpp"
+#include "cascade/net/regularization.hpp"
 #include "cascade/net/sequential.hpp"
 
 #include <tuple>
@@ -42,6 +43,7 @@ struct block {
         auto params() { return f.params(); }
         auto grads() { return f.grads(); }
         auto buffers() { return f.buffers(); }
+        auto auxiliary_loss() requires(has_auxiliary_losses<decltype(f)>()) { return regularization_loss(f); }
     };
 };
 

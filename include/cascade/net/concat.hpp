@@ -14,6 +14,7 @@
 // time, naming the shapes). Each branch is a sequential<In, Layers...> and reports its own errors.
 #include "cascade/kernels/activation.hpp"
 #include "cascade/layers/concepts.hpp"
+#include "cascade/net/regularization.hpp"
 #include "cascade/net/sequential.hpp"
 
 #include <algorithm>
@@ -109,6 +110,7 @@ struct branch_runner<branch<L0, Ls...>, In, B, T> {
     auto params() { return f.params(); }
     auto grads() { return f.grads(); }
     auto buffers() { return f.buffers(); }
+    auto auxiliary_loss() requires(has_auxiliary_losses<decltype(f)>()) { return regularization_loss(f); }
 };
 
 } // namespace detail
@@ -195,6 +197,15 @@ struct concat {
         auto params() { return std::apply([](auto&... b) { return std::tuple_cat(b.params()...); }, branches); }
         auto grads() { return std::apply([](auto&... b) { return std::tuple_cat(b.grads()...); }, branches); }
         auto buffers() { return std::apply([](auto&... b) { return std::tuple_cat(b.buffers()...); }, branches); }
+        T auxiliary_loss() requires((layers::has_auxiliary_loss<detail::branch_runner<Bs, In, B, T>> || ...)) {
+            T s = 0;
+            std::apply([&](auto&... b) {
+                ([&] {
+                     if constexpr (layers::has_auxiliary_loss<std::remove_cvref_t<decltype(b)>>) s += b.auxiliary_loss();
+                 }(), ...);
+            }, branches);
+            return s;
+        }
     };
 };
 

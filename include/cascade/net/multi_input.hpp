@@ -18,6 +18,7 @@
 // single-input datasets and reject it at compile time; train a multi-input network with train::step.
 // A head with no layers is written net::sequential<S, layers::linear> or uses the identity: see identity_head.
 #include "cascade/net/concat.hpp"
+#include "cascade/net/regularization.hpp"
 #include "cascade/net/sequential.hpp"
 
 #include <tuple>
@@ -165,6 +166,14 @@ public:
     auto buffers() {
         return std::tuple_cat(std::apply([](auto&... h) { return std::tuple_cat(h.buffers()...); }, heads_),
                               trunk_.buffers());
+    }
+
+    // Penalties / KL terms of the heads' and the trunk's layers (net/regularization.hpp).
+    T auxiliary_loss() requires(has_auxiliary_losses<trunk_net>() ||
+                                (has_auxiliary_losses<typename Heads::template on<B, T>>() || ...)) {
+        T s = regularization_loss(trunk_);
+        std::apply([&](auto&... h) { ((s += regularization_loss(h)), ...); }, heads_);
+        return s;
     }
 
     template <std::size_t I> auto& head() { return std::get<I>(heads_); }

@@ -8,6 +8,7 @@
 // f is sequential<In, Layers...> on the block's input shape, which its output shape must equal.
 #include "cascade/kernels/activation.hpp"
 #include "cascade/layers/concepts.hpp"
+#include "cascade/net/regularization.hpp"
 #include "cascade/net/sequential.hpp"
 
 #include <type_traits>
@@ -58,6 +59,8 @@ struct skip_connection {
         auto params() { return f.params(); }
         auto grads() { return f.grads(); }
         auto buffers() { return f.buffers(); }
+        // Penalties / KL terms of the inner layers (their gradients are already in backward).
+        auto auxiliary_loss() requires(has_auxiliary_losses<decltype(f)>()) { return regularization_loss(f); }
     };
 };
 

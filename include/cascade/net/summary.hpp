@@ -14,8 +14,12 @@ namespace cascade {
 
 namespace detail {
 inline std::string group_thousands(std::size_t v) {
-    std::string s = std::to_string(v);
-    for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(std::size_t(i), ",");
+    const std::string digits = std::to_string(v);
+    std::string s;   // built front to back (string::insert here set off g++ 12's -Wrestrict false positive)
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) s += ',';
+        s += digits[i];
+    }
     return s;
 }
 template <class Tuple>

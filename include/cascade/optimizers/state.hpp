@@ -10,14 +10,18 @@ namespace cascade::optimizers::detail {
 class optimizer_state {
 public:
     // Slot `which` (0: first moment / velocity, 1: second moment, ...) of parameter k, n values.
+    // *created (if given) says whether the slot was just (re)initialised to zeros, for optimizers whose
+    // state starts elsewhere (adagrad's initial accumulator).
     template <class T>
-    T* slot(std::size_t k, std::size_t which, std::size_t n) {
+    T* slot(std::size_t k, std::size_t which, std::size_t n, bool* created = nullptr) {
         auto& table = tables<T>();
         if (table.size() <= k) table.resize(k + 1);
         auto& per_param = table[k];
         if (per_param.size() <= which) per_param.resize(which + 1);
         auto& v = per_param[which];
-        if (v.size() != n) v.assign(n, T(0));
+        const bool fresh = v.size() != n;
+        if (fresh) v.assign(n, T(0));
+        if (created) *created = fresh;
         return v.data();
     }
     void clear() { f_.clear(); d_.clear(); }

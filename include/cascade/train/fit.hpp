@@ -5,8 +5,13 @@
 // Each epoch: a seeded shuffle (the same seed gives the same batches), mini-batches of batch_size with
 // the last partial batch included, one optimizer step per batch, then validation in inference mode.
 // A NaN or Inf loss stops training with a cascade::error naming the epoch and batch.
+// Callbacks (train/callbacks.hpp: early_stopping, model_checkpoint, csv_logger, lr_scheduler,
+// reduce_lr_on_plateau, lambda_callback) run at the beginning and end of training, epochs and batches.
 #include "cascade/data/batcher.hpp"
 #include "cascade/data/dataset.hpp"
+#include "cascade/io/snapshot.hpp"
+#include "cascade/io/weights.hpp"
+#include "cascade/train/callbacks.hpp"
 #include "cascade/train/history.hpp"
 #include "cascade/train/metric.hpp"
 #include "cascade/train/progress.hpp"
@@ -34,8 +39,9 @@ struct fit_options {
     std::optional<std::vector<metric>> metrics{};   // default: the loss' default metric
     progress::style verbose = progress::style::automatic;
     std::function<void(std::size_t epoch)> on_epoch_begin{};   // e.g. set opt.opt.lr for a schedule
-    // Called after each epoch with its values; return true to stop training (early stopping).
+    // Called after each epoch with its values (after the callbacks); return true to stop training.
     std::function<bool(std::size_t epoch, const std::map<std::string, double>& logs)> on_epoch_end{};
+    std::vector<callback> callbacks{};   // train/callbacks.hpp; run in this order
 };
 
 namespace detail {
@@ -56,6 +62,34 @@ void check_dataset(const D& d, const char* what) {
         CASCADE_CHECK(d.y.shape()[i + 1] == Net::output_shape::dims[i], what, ": target axis ", i + 1, " has size ",
                       d.y.shape()[i + 1], " but the model's output shape is ", Net::output_shape::dims[i]);
 }
+
+template <class Opt>
+concept has_learning_rate = requires(Opt& o) { o.opt.lr = 1.0; };
+
+// The training_context fit hands its callbacks: this network, this optimizer, this progress output.
+template <class Net, class Opt>
+class fit_context final : public training_context {
+public:
+    fit_context(Net& net, Opt& opt, progress& bar) : net_(net), opt_(opt), bar_(bar) {}
+    bool has_lr() const override { return has_learning_rate<Opt>; }
+    double lr() const override {
+        if constexpr (has_learning_rate<Opt>) return double(opt_.opt.lr);
+        else return std::nan("");
+    }
+    void set_lr(double v) override {
+        if constexpr (has_learning_rate<Opt>) opt_.opt.lr = v;
+        else cascade::detail::fail("fit: the optimizer has no learning rate to set");
+    }
+    io::weights_snapshot snapshot() override { return io::snapshot(net_); }
+    void restore(const io::weights_snapshot& s) override { io::restore(net_, s); }
+    void save_weights(const std::string& path) override { io::save_weights(net_, path); }
+    void message(const std::string& line) override { bar_.message(line); }
+
+private:
+    Net& net_;
+    Opt& opt_;
+    progress& bar_;
+};
 
 template <class Loss>
 std::vector<metric> metrics_or_default(const std::optional<std::vector<metric>>& m) {
@@ -137,6 +171,11 @@ history fit(Net& net, const Loss& loss, Opt& opt, const D& train_data, const fit
 
     progress bar(o.verbose);
     const std::size_t batches = (n + o.batch_size - 1) / o.batch_size;
+    detail::fit_context<Net, Opt> ctx(net, opt, bar);
+    ctx.history = &h;
+    ctx.epochs = o.epochs;
+    ctx.batches = batches;
+    for (auto& c : o.callbacks) c->on_train_begin(ctx);
     std::vector<std::size_t> order = data::sequential_order(n);
     typename Net::input_tensor xb;
     typename Net::output_tensor yb;
@@ -144,6 +183,7 @@ history fit(Net& net, const Loss& loss, Opt& opt, const D& train_data, const fit
 
     for (std::size_t epoch = 0; epoch < o.epochs; ++epoch) {
         if (o.on_epoch_begin) o.on_epoch_begin(epoch);
+        for (auto& c : o.callbacks) c->on_epoch_begin(ctx, epoch);
         const auto t0 = std::chrono::steady_clock::now();
         if (o.shuffle) data::shuffle_into(order, n, o.seed, epoch);
         bar.begin_epoch(epoch, o.epochs, batches);
@@ -152,6 +192,7 @@ history fit(Net& net, const Loss& loss, Opt& opt, const D& train_data, const fit
         for (auto& s : sums) s = {};
         for (std::size_t b = 0; b < batches; ++b) {
             const std::size_t begin = b * o.batch_size, end = std::min(n, begin + o.batch_size);
+            for (auto& c : o.callbacks) c->on_batch_begin(ctx, epoch, b);
             data::gather_batch(train_data, order, begin, end, xb, yb);
             const auto value = forward_backward(net, loss, xb, yb);
             if (!std::isfinite(double(value)))
@@ -160,10 +201,16 @@ history fit(Net& net, const Loss& loss, Opt& opt, const D& train_data, const fit
                                       " of the shuffled order); lower the learning rate or check the data for NaN/Inf");
             for (std::size_t i = 0; i < ms.size(); ++i) sums[i].add(evaluate_metric(ms[i], net.output(), yb));
             apply_gradients(net, opt);
+            ++ctx.steps;
             loss_sum += double(value) * double(end - begin);
             seen += end - begin;
             bar.batch(b + 1, seen, loss_sum / double(seen), ms.empty() ? nullptr : metric_name(ms[0]),
                       ms.empty() ? 0.0 : sums[0].mean());
+            if (!o.callbacks.empty()) {
+                const batch_logs bl{b, end - begin, double(value), loss_sum / double(seen)};
+                for (auto& c : o.callbacks) c->on_batch_end(ctx, epoch, bl);
+                if (ctx.stop_training) break;   // Keras 3: the epoch ends after this batch
+            }
         }
         const double train_secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         std::map<std::string, double> logs{{"loss", loss_sum / double(seen)}};
@@ -174,12 +221,19 @@ history fit(Net& net, const Loss& loss, Opt& opt, const D& train_data, const fit
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         h.epochs.push_back(logs);
         h.seconds.push_back(secs);
+        if (ctx.has_lr()) h.lr.push_back(ctx.lr());
         std::ostringstream line;
         line.precision(4);
         for (auto& k : h.keys) line << " - " << k << " " << logs[k];
         bar.end_epoch(seen, train_secs, line.str());
-        if (o.on_epoch_end && o.on_epoch_end(epoch, logs)) break;
+        for (auto& c : o.callbacks) c->on_epoch_end(ctx, epoch, logs);
+        if (o.on_epoch_end && o.on_epoch_end(epoch, logs)) ctx.stop_training = true;
+        if (ctx.stop_training) {
+            h.stopped_epoch = epoch;
+            break;
+        }
     }
+    for (auto& c : o.callbacks) c->on_train_end(ctx);
     return h;
 }
 

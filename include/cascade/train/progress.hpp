@@ -54,6 +54,14 @@ public:
         std::fflush(out_);
     }
 
+    // A line of its own between epochs (callbacks: "epoch 12: early stopping"); nothing when silent.
+    void message(const std::string& line) {
+        if (style_ == style::silent) return;
+        if (style_ == style::bar) std::fputs("\r\x1b[K", out_);
+        std::fprintf(out_, "%s\n", line.c_str());
+        std::fflush(out_);
+    }
+
 private:
     using clock = std::chrono::steady_clock;
     static double seconds_since(clock::time_point t) { return std::chrono::duration<double>(clock::now() - t).count(); }
