@@ -128,3 +128,54 @@ TEST_CASE("predict returns every sample's output, in order, whatever the batch s
     REQUIRE(all.shape() == std::array<std::size_t, 2>{74, 2});
     for (std::size_t i = 0; i < all.size(); ++i) CHECK(all.data()[i] == doctest::Approx(batched.data()[i]).epsilon(1e-6));
 }
+
+TEST_CASE("fit with sample_weight: zero-weighted corrupted samples are ignored, and one full batch equals train::step") {
+    // y = 2x − 1; a third of the samples have garbage targets and weight 0.
+    const std::size_t n = 90;
+    cc::data::dataset<double, 2, 2> d;
+    d.x = cc::host_tensor<double, 2>(std::array<std::size_t, 2>{n, 1});
+    d.y = cc::host_tensor<double, 2>(std::array<std::size_t, 2>{n, 1});
+    cc::host_tensor<double, 1> w(std::array<std::size_t, 1>{n});
+    for (std::size_t i = 0; i < n; ++i) {
+        d.x(i, 0) = -1 + 2.0 * double(i) / double(n - 1);
+        const bool bad = i % 3 == 0;
+        d.y(i, 0) = bad ? 10.0 : 2 * d.x(i, 0) - 1;
+        w(i) = bad ? 0.0 : 1.5;
+    }
+    using line = cc::net::sequential<shape<1>, L::dense<1>>;
+    line::on<cpu, double> net{1};
+    cc::optimizers::sgd opt{{.lr = 0.1}};
+    cc::train::fit(net, cc::losses::mse{}, opt, d,
+                   {.epochs = 200, .batch_size = 16, .seed = 3, .verbose = cc::train::progress::style::silent, .sample_weight = &w});
+    CHECK(net.layer<0>().w(0, 0) == doctest::Approx(2.0).epsilon(1e-6));
+    CHECK(net.layer<0>().b(0) == doctest::Approx(-1.0).epsilon(1e-6));
+
+    // One epoch, one unshuffled batch: the same update as train::step with the same weights.
+    line::on<cpu, double> a{5}, b{5};
+    cc::optimizers::sgd oa{{.lr = 0.1}}, ob{{.lr = 0.1}};
+    cc::train::fit(a, cc::losses::mse{}, oa, d,
+                   {.epochs = 1, .batch_size = n, .shuffle = false, .verbose = cc::train::progress::style::silent, .sample_weight = &w});
+    cc::train::step(b, cc::losses::mse{}, ob, d.x, d.y, w);
+    CHECK(a.layer<0>().w(0, 0) == b.layer<0>().w(0, 0));
+    CHECK(a.layer<0>().b(0) == b.layer<0>().b(0));
+
+    cc::host_tensor<double, 1> short_w(std::array<std::size_t, 1>{n - 1});
+    short_w.fill(1);
+    CHECK_THROWS_AS(cc::train::fit(a, cc::losses::mse{}, oa, d, {.verbose = cc::train::progress::style::silent, .sample_weight = &short_w}),
+                    cc::error);
+}
+
+TEST_CASE("evaluate's loss includes the weight penalties, as Keras' val_loss does") {
+    using reg = cc::net::sequential<shape<3>, L::regularized<L::dense<2>, cc::regularizers::l2<cc::ratio<1, 10>>>>;
+    reg::on<cpu, double> net{2};
+    cc::data::dataset<double, 2, 2> d;
+    d.x = cc::host_tensor<double, 2>(std::array<std::size_t, 2>{4, 3});
+    d.y = cc::host_tensor<double, 2>(std::array<std::size_t, 2>{4, 2});
+    for (std::size_t i = 0; i < d.x.size(); ++i) d.x.data()[i] = std::sin(double(i));
+    for (std::size_t i = 0; i < d.y.size(); ++i) d.y.data()[i] = std::cos(double(i));
+    const auto& y = net.forward(d.x, cc::mode::infer);
+    const double data_term = cc::losses::mse{}.value(y, d.y);
+    const auto r = cc::train::evaluate(net, cc::losses::mse{}, d);
+    CHECK(r.at("loss") == doctest::Approx(data_term + cc::net::regularization_loss(net)).epsilon(1e-12));
+    CHECK(cc::net::regularization_loss(net) > 0);
+}

@@ -42,6 +42,9 @@ struct fit_options {
     // Called after each epoch with its values (after the callbacks); return true to stop training.
     std::function<bool(std::size_t epoch, const std::map<std::string, double>& logs)> on_epoch_end{};
     std::vector<callback> callbacks{};   // train/callbacks.hpp; run in this order
+    // Per-sample weights of the training data (N values, Keras' sample_weight): the loss becomes
+    // Σ w_n l_n / N over each batch. Not applied to validation data.
+    const host_tensor<typename D::value_type, 1>* sample_weight = nullptr;
 };
 
 namespace detail {
@@ -115,7 +118,9 @@ std::map<std::string, double> evaluate(Net& net, const Loss& loss, const D& d, s
         const std::size_t e = std::min(n, b + batch_size);
         data::gather_batch(d, order, b, e, xb, yb);
         const auto& y = net.forward(xb, mode::infer);
-        loss_sum += double(loss.value(y, yb)) * double(e - b);
+        double value = double(loss.value(y, yb));
+        if constexpr (net::has_auxiliary_losses<Net>()) value += double(net::regularization_loss(net));   // as Keras
+        loss_sum += value * double(e - b);
         for (std::size_t i = 0; i < ms.size(); ++i) sums[i].add(evaluate_metric(ms[i], y, yb));
     }
     std::map<std::string, double> out{{"loss", n ? loss_sum / double(n) : 0.0}};
@@ -147,6 +152,13 @@ history fit(Net& net, const Loss& loss, Opt& opt, const D& train_data, const fit
     CASCADE_CHECK(o.validation_split >= 0.0 && o.validation_split < 1.0, "fit: validation_split must be in [0, 1)");
     CASCADE_CHECK(!(o.validation && o.validation_split > 0), "fit: give either validation data or validation_split, not both");
     detail::check_dataset<Net>(train_data, "fit");
+    if (o.sample_weight) {
+        CASCADE_CHECK(o.sample_weight->size() == train_data.size(), "fit: sample_weight has ", o.sample_weight->size(),
+                      " values for ", train_data.size(), " training samples");
+        for (std::size_t i = 0; i < o.sample_weight->size(); ++i)
+            CASCADE_CHECK(std::isfinite(double((*o.sample_weight)(i))) && (*o.sample_weight)(i) >= 0,
+                          "fit: sample_weight[", i, "] = ", double((*o.sample_weight)(i)), " (weights must be finite and >= 0)");
+    }
 
     // validation_split: train on the first part, validate on the last, without copying the first part.
     std::optional<D> held_out;
@@ -179,6 +191,7 @@ history fit(Net& net, const Loss& loss, Opt& opt, const D& train_data, const fit
     std::vector<std::size_t> order = data::sequential_order(n);
     typename Net::input_tensor xb;
     typename Net::output_tensor yb;
+    typename Net::template tensor<1> wb;   // the batch's sample weights (with o.sample_weight)
     std::vector<metric_sum> sums(ms.size());
 
     for (std::size_t epoch = 0; epoch < o.epochs; ++epoch) {
@@ -194,7 +207,11 @@ history fit(Net& net, const Loss& loss, Opt& opt, const D& train_data, const fit
             const std::size_t begin = b * o.batch_size, end = std::min(n, begin + o.batch_size);
             for (auto& c : o.callbacks) c->on_batch_begin(ctx, epoch, b);
             data::gather_batch(train_data, order, begin, end, xb, yb);
-            const auto value = forward_backward(net, loss, xb, yb);
+            if (o.sample_weight) {
+                ensure_shape(wb, std::array<std::size_t, 1>{end - begin});
+                for (std::size_t i = begin; i < end; ++i) wb(i - begin) = (*o.sample_weight)(order[i]);
+            }
+            const auto value = o.sample_weight ? forward_backward(net, loss, xb, yb, wb) : forward_backward(net, loss, xb, yb);
             if (!std::isfinite(double(value)))
                 cascade::detail::fail("fit: the loss became ", double(value), " at epoch ", epoch + 1, ", batch ", b + 1,
                                       " of ", batches, " (samples ", begin, "..", end - 1,
