@@ -51,15 +51,17 @@
 #error "cascade/gpu/vendor.hpp must be compiled by hipcc or nvcc (CASCADE_GPU=hip|cuda)"
 #endif
 
+#include "cascade/config.hpp"
+
 #include <cstddef>
-#include <stdexcept>
 #include <string>
 
 namespace cascade::gpu {
 
-// Throws with the call's name and the runtime's error string; every runtime call goes through it.
+// Throws cascade::error with the call's name and the runtime's error string; every runtime call goes
+// through it.
 inline void check(hipError_t e, const char* what) {
-    if (e != hipSuccess) throw std::runtime_error(std::string("cascade GPU: ") + what + " failed: " + hipGetErrorString(e));
+    if (e != hipSuccess) throw cascade::error(std::string("cascade GPU: ") + what + " failed: " + hipGetErrorString(e));
 }
 
 // Number of usable devices; 0 where there is no GPU or no driver (tests skip then).

@@ -67,10 +67,30 @@ template <class Net, class F, std::size_t... K>
 void visit_weights_of(Net& net, F& f, std::index_sequence<K...>) {
     (visit_layer_weights<K>(net, f), ...);
 }
-// f(layer, layer_name, kind, index, tensor&) for every saved tensor, in file order.
+template <class Net>
+concept has_heads = requires(Net& n) { n.template head<0>(); };
+
+// f(layer, layer_name, kind, index, tensor&) for every saved tensor, in file order. A multi_input network
+// (net/multi_input.hpp) is numbered head 0's layers first, then the other heads', then the trunk's.
 template <class Net, class F>
 void visit_weights(Net& net, F&& f) {
-    visit_weights_of(net, f, std::make_index_sequence<Net::depth>{});
+    if constexpr (has_heads<Net>) {
+        std::uint32_t offset = 0;
+        auto visit_part = [&](auto& part) {
+            using Part = std::remove_reference_t<decltype(part)>;
+            auto shifted = [&](std::uint32_t layer, const char* name, tensor_kind kind, std::uint32_t index, auto& t) {
+                f(layer + offset, name, kind, index, t);
+            };
+            visit_weights_of(part, shifted, std::make_index_sequence<Part::depth>{});
+            offset += std::uint32_t(Part::depth);
+        };
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (visit_part(net.template head<I>()), ...);
+        }(std::make_index_sequence<std::tuple_size_v<typename Net::head_tuple>>{});
+        visit_part(net.trunk());
+    } else {
+        visit_weights_of(net, f, std::make_index_sequence<Net::depth>{});
+    }
 }
 
 // "layer 2 (dense) param 0": how errors name a tensor.

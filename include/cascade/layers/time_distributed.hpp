@@ -93,6 +93,12 @@ struct time_distributed {
         {
             return inner.buffers();
         }
+        // The inner layer's penalty / KL term (net/regularization.hpp), counted once: the weights are shared.
+        auto auxiliary_loss()
+            requires requires(inner_type& i) { i.auxiliary_loss(); }
+        {
+            return inner.auxiliary_loss();
+        }
     };
 };
 

@@ -76,6 +76,7 @@ public:
     using output_shape = typename trunk_net::output_shape;
     using backend_type = B;
     using scalar_type = T;
+    template <std::size_t R> using tensor = typename B::template tensor<T, R>;
     using head_tuple = std::tuple<typename Heads::template on<B, T>...>;
     template <std::size_t I> using head_input = typename std::tuple_element_t<I, head_tuple>::input_tensor;
     using input_tensor = std::tuple<const typename Heads::template on<B, T>::input_tensor&...>;
