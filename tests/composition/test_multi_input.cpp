@@ -128,3 +128,16 @@ TEST_CASE("multi_input trains with train::step on a task that needs both inputs"
     for (std::size_t i = 0; i < n; ++i) correct += (y(i, 1) > y(i, 0)) == (t(i, 1) > 0.5f);
     CHECK(correct == n);
 }
+
+TEST_CASE("multi_input weights: save and load cover the heads and the trunk") {
+    two_inputs::on<cpu, float> a{1}, b{2};
+    const std::string path = std::string(CASCADE_TEST_DATA_DIR) + "/multi_input.weights";
+    cc::io::save_weights(a, path);
+    cc::io::load_weights(b, path);
+    std::vector<std::vector<float>> wa, wb;
+    a.visit_params([&](std::size_t, auto& w, auto&) { wa.emplace_back(w.begin(), w.end()); });
+    b.visit_params([&](std::size_t, auto& w, auto&) { wb.emplace_back(w.begin(), w.end()); });
+    REQUIRE(wa.size() == 8);
+    CHECK(wa == wb);   // heads included
+    std::remove(path.c_str());
+}
