@@ -8,6 +8,7 @@
 #include "cascade/data/idx.hpp"
 #include "cascade/init/initializers.hpp"
 #include "cascade/layers/activations.hpp"
+#include "cascade/layers/alpha_dropout.hpp"
 #include "cascade/layers/batch_norm.hpp"
 #include "cascade/layers/conv2d.hpp"
 #include "cascade/layers/dense.hpp"

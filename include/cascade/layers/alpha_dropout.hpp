@@ -1,0 +1,56 @@
+#pragma once
+// alpha_dropout<Rate>: dropout that keeps SELU's self-normalisation (Keras AlphaDropout, PyTorch
+// AlphaDropout; Klambauer et al., "Self-Normalizing Neural Networks", NeurIPS 2017). In training each value
+// is kept with probability 1 − p, else set to SELU's negative saturation α' = −λα; then an affine map
+// restores zero mean and unit variance for standardised inputs:
+//   y = a (x k + α' (1 − k)) + b,   k ∈ {0, 1},   a = ((1 − p)(1 + p α'²))^(−1/2),   b = −a α' p
+//   dx = a k dy;      inference: y = x.
+// λ = 1.0507009873554805, α = 1.6732632423543772 (as layers::selu). The mask comes from the layer's own
+// engine, seeded from the network seed.
+#include "cascade/kernels/activation.hpp"
+#include "cascade/kernels/noise.hpp"
+#include "cascade/layers/concepts.hpp"
+#include "cascade/tensor/ratio.hpp"
+
+#include <cmath>
+
+namespace cascade::layers {
+
+template <class Rate>
+struct alpha_dropout : any_input {
+    static_assert(Rate::num >= 0 && Rate::num < Rate::den, "alpha_dropout<Rate>: the rate must be in [0, 1)");
+    static constexpr const char* name = "alpha_dropout";
+    template <class In>
+    using output_shape = In;
+
+    template <class In, class B, class T>
+    struct impl : no_params {
+        using tensor = typename B::template tensor<T, In::rank + 1>;
+        static constexpr double p = double(Rate::num) / double(Rate::den);
+        static constexpr double alpha_p = -1.6732632423543772 * 1.0507009873554805;   // −λα
+        rng engine;
+        tensor scale;    // a·k: a where kept, 0 where dropped
+        tensor offset;   // a α' (1 − k) + b
+        bool masked = false;
+
+        explicit impl(rng& g) : engine(g()) {}
+        void forward(const tensor& x, tensor& y, mode m) {
+            masked = m == mode::train && Rate::num > 0;
+            if (!masked) return kernels::copy(x, y);
+            const double a = 1 / std::sqrt((1 - p) * (1 + p * alpha_p * alpha_p)), b = -a * alpha_p * p;
+            kernels::dropout_mask(x.shape(), p, T(a), engine, scale);
+            ensure_shape(offset, x.shape());
+            for (std::size_t i = 0; i < scale.size(); ++i)
+                offset.data()[i] = scale.data()[i] != T(0) ? T(b) : T(a * alpha_p + b);
+            kernels::multiply(x, scale, y);
+            kernels::add_scaled(y, offset, T(1), y);
+        }
+        void backward(const tensor&, const tensor&, const tensor& dy, tensor* dx) {
+            if (!dx) return;
+            if (masked) kernels::multiply(dy, scale, *dx);
+            else kernels::copy(dy, *dx);
+        }
+    };
+};
+
+} // namespace cascade::layers
