@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cstddef>
 #include <memory>
+#include <vector>
 
 namespace cascade::gpu {
 
@@ -84,6 +85,22 @@ void ensure_shape(device_tensor<T, R>& t, const Shape& s) {
         for (std::size_t i = 0; i < R; ++i) a[i] = s[i];
         t.resize(a);
     }
+}
+
+// init::on_host's hook (init/on_host.hpp): f(T* p, n) fills a host buffer that is then copied to t.
+template <class T, std::size_t R, class F>
+void stage_on_host(device_tensor<T, R>& t, F& f) {
+    std::vector<T> h(t.size());
+    f(h.data(), h.size());
+    if (!h.empty()) check(hipMemcpy(t.data(), h.data(), h.size() * sizeof(T), hipMemcpyHostToDevice), "hipMemcpy (initialisation)");
+}
+
+// A zero tensor of t's shape (optimizer state).
+template <class T, std::size_t R>
+device_tensor<T, R> zeros_like(const device_tensor<T, R>& t) {
+    device_tensor<T, R> z(t.shape());
+    if (z.size()) check(hipMemsetAsync(z.data(), 0, z.size() * sizeof(T), current_stream()), "hipMemsetAsync");
+    return z;
 }
 
 template <class T, std::size_t R>

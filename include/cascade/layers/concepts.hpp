@@ -32,6 +32,12 @@
 
 #include <cstddef>
 #include <tuple>
+// GPU translation units (nvcc, or hipcc with -x hip) see backend::gpu and the device overloads of every
+// kernel before any layer or loss template is defined: those call kernels:: by qualified name, and a
+// qualified name only finds the overloads declared before the template.
+#if defined(__CUDACC__) || defined(__HIP__)
+#include "cascade/backend/gpu.hpp"
+#endif
 
 namespace cascade {
 

@@ -4,6 +4,7 @@
 //   Parameters: W (glorot_uniform by default, fan_in = I, fan_out = Units), b (zeros).
 //   The input must be flat (rank 1 per sample): put layers::flatten before it.
 #include "cascade/kernels/linear.hpp"
+#include "cascade/init/on_host.hpp"
 #include "cascade/layers/concepts.hpp"
 
 namespace cascade::layers {
@@ -31,8 +32,8 @@ struct dense {
 
         explicit impl(rng& g)
             : w(B::template filled<T, 2>({I, Units})), dw(w), b(B::template filled<T, 1>({UseBias ? Units : 0})), db(b) {
-            KernelInit::fill(w.data(), w.size(), I, Units, g);
-            init::zeros::fill(b.data(), b.size(), I, Units, g);
+            init::fill<KernelInit>(w, I, Units, g);
+            init::fill<init::zeros>(b, I, Units, g);
         }
         void forward(const tensor<2>& x, tensor<2>& y, mode) const {
             kernels::dense_forward(x, w, UseBias ? &b : nullptr, y);

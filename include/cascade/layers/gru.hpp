@@ -21,6 +21,7 @@
 // Not supported: reset_after=False (Keras 1 / original GRU), stateful, masking, dropouts, go_backwards.
 #include "cascade/init/orthogonal.hpp"
 #include "cascade/kernels/recurrent.hpp"
+#include "cascade/init/on_host.hpp"
 #include "cascade/layers/concepts.hpp"
 
 namespace cascade::layers {
@@ -53,9 +54,9 @@ struct gru {
         explicit impl(rng& g)
             : w(B::template filled<T, 2>({C, G})), dw(w), u(B::template filled<T, 2>({Units, G})), du(u),
               b(B::template filled<T, 2>({2, G})), db(b) {
-            KernelInit::fill(w.data(), w.size(), C, G, g);
-            RecurrentInit::fill(u.data(), u.size(), Units, G, g);
-            init::zeros::fill(b.data(), b.size(), C, G, g);
+            init::fill<KernelInit>(w, C, G, g);
+            init::fill<RecurrentInit>(u, Units, G, g);
+            init::fill<init::zeros>(b, C, G, g);
         }
         void forward(const tensor<3>& x, y_tensor& y, mode) {
             if constexpr (ReturnSequences) {

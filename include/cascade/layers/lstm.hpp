@@ -20,6 +20,7 @@
 // Not supported: stateful, masking, dropout / recurrent_dropout, go_backwards, other activations.
 #include "cascade/init/orthogonal.hpp"
 #include "cascade/kernels/recurrent.hpp"
+#include "cascade/init/on_host.hpp"
 #include "cascade/layers/concepts.hpp"
 
 namespace cascade::layers {
@@ -52,10 +53,12 @@ struct lstm {
         explicit impl(rng& g)
             : w(B::template filled<T, 2>({C, G})), dw(w), u(B::template filled<T, 2>({Units, G})), du(u),
               b(B::template filled<T, 1>({G})), db(b) {
-            KernelInit::fill(w.data(), w.size(), C, G, g);
-            RecurrentInit::fill(u.data(), u.size(), Units, G, g);
-            init::zeros::fill(b.data(), b.size(), C, G, g);
-            if constexpr (UnitForgetBias) init::ones::fill(b.data() + Units, Units, C, G, g);
+            init::fill<KernelInit>(w, C, G, g);
+            init::fill<RecurrentInit>(u, Units, G, g);
+            init::on_host(b, [&](T* p, std::size_t n) {
+                init::zeros::fill(p, n, C, G, g);
+                if constexpr (UnitForgetBias) init::ones::fill(p + Units, Units, C, G, g);   // forget gate
+            });
         }
         void forward(const tensor<3>& x, y_tensor& y, mode) {
             if constexpr (ReturnSequences) {

@@ -14,6 +14,7 @@
 // The input must be flat (rank 1 per sample): put layers::flatten before it.
 #include "cascade/kernels/linear.hpp"
 #include "cascade/kernels/maxout.hpp"
+#include "cascade/init/on_host.hpp"
 #include "cascade/layers/concepts.hpp"
 
 namespace cascade::layers {
@@ -42,8 +43,8 @@ struct maxout {
 
         explicit impl(rng& g)
             : w(B::template filled<T, 2>({I, Z})), dw(w), b(B::template filled<T, 1>({Bias ? Z : 0})), db(b) {
-            Init::fill(w.data(), w.size(), I, Z, g);
-            init::zeros::fill(b.data(), b.size(), I, Z, g);
+            init::fill<Init>(w, I, Z, g);
+            init::fill<init::zeros>(b, I, Z, g);
         }
         void forward(const tensor<2>& x, tensor<2>& y, mode) {
             kernels::dense_forward(x, w, Bias ? &b : nullptr, z);

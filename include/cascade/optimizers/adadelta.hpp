@@ -12,6 +12,7 @@
 //   PyTorch Adadelta():                             lr 1.0,   ρ 0.9,  ε 1e-6
 // Zeiler's paper has no learning rate (lr = 1).
 #include "cascade/optimizers/state.hpp"
+#include "cascade/tensor/tensor.hpp"
 
 #include <cmath>
 
@@ -33,6 +34,7 @@ struct adadelta {
     void begin_step() {}
     template <class P>
     void update(std::size_t k, P& w, const P& g) {
+        static_assert(is_host_tensor<P>, "adadelta: not available on the GPU backend yet (sgd and adam are)");
         using T = typename P::value_type;
         const std::size_t n = w.size();
         T* eg = state_.slot<T>(k, 0, n);   // E[g²]

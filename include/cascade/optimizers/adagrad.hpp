@@ -8,6 +8,7 @@
 // Keras 3 puts ε inside the root, g / √(a + ε); with a ≥ 0.1 and ε = 1e-7 the difference is below 1e-6
 // relative.
 #include "cascade/optimizers/state.hpp"
+#include "cascade/tensor/tensor.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -30,6 +31,7 @@ struct adagrad {
     void begin_step() {}
     template <class P>
     void update(std::size_t k, P& w, const P& g) {
+        static_assert(is_host_tensor<P>, "adagrad: not available on the GPU backend yet (sgd and adam are)");
         using T = typename P::value_type;
         const std::size_t n = w.size();
         bool fresh = false;

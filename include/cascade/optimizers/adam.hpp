@@ -6,6 +6,7 @@
 //   lr_t = lr · √(1 − β2^t) / (1 − β1^t);   w ← w − lr_t · m / (√v + ε)
 // weight_decay > 0 gives AdamW (decoupled, Loshchilov & Hutter 2019): w ← w − lr · wd · w before the step.
 #include "cascade/optimizers/state.hpp"
+#include "cascade/tensor/tensor.hpp"
 #include "cascade/tensor/simd.hpp"
 
 #include <cmath>
@@ -35,11 +36,17 @@ struct adam {
         using T = typename P::value_type;
         using batch = simd::batch<T>;
         const std::size_t n = w.size();
-        T* m = state_.slot<T>(k, 0, n);
-        T* v = state_.slot<T>(k, 1, n);
         const double tt = double(t_ ? t_ : 1);
         const T lr_t = T(opt.lr * std::sqrt(1 - std::pow(opt.beta_2, tt)) / (1 - std::pow(opt.beta_1, tt)));
         const T b1 = T(opt.beta_1), b2 = T(opt.beta_2), eps = T(opt.epsilon), decay = T(1 - opt.lr * opt.weight_decay);
+        if constexpr (!is_host_tensor<P>) {   // a device tensor: the backend's fused kernel (found by ADL)
+            auto& md = state_.backend_slot<P>(k, 0, [&] { return zeros_like(w); });
+            auto& vd = state_.backend_slot<P>(k, 1, [&] { return zeros_like(w); });
+            adam_update_on_device(w, g, md, vd, lr_t, b1, b2, eps, decay);
+            return;
+        }
+        T* m = state_.slot<T>(k, 0, n);
+        T* v = state_.slot<T>(k, 1, n);
         T* pw = w.data();
         const T* pg = g.data();
         std::size_t i = 0;

@@ -6,6 +6,7 @@
 // Defaults are Keras': lr 1e-3, β1 0.9, β2 0.999, ε 1e-7.
 // PyTorch Adamax: lr 2e-3, eps 1e-8 added inside the max (u ← max(β2 u, |g| + ε); w ← w − lr/(1 − β1^t) · m/u).
 #include "cascade/optimizers/state.hpp"
+#include "cascade/tensor/tensor.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -31,6 +32,7 @@ struct adamax {
 
     template <class P>
     void update(std::size_t k, P& w, const P& g) {
+        static_assert(is_host_tensor<P>, "adamax: not available on the GPU backend yet (sgd and adam are)");
         using T = typename P::value_type;
         const std::size_t n = w.size();
         T* m = state_.slot<T>(k, 0, n);

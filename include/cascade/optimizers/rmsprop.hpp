@@ -10,6 +10,7 @@
 // with momentum it keeps lr outside the buffer (b ← μ b + g/(√v + ε); w ← w − lr b), which differs from
 // Keras only when lr changes during training.
 #include "cascade/optimizers/state.hpp"
+#include "cascade/tensor/tensor.hpp"
 
 #include <cmath>
 
@@ -33,6 +34,7 @@ struct rmsprop {
     void begin_step() {}
     template <class P>
     void update(std::size_t k, P& w, const P& g) {
+        static_assert(is_host_tensor<P>, "rmsprop: not available on the GPU backend yet (sgd and adam are)");
         using T = typename P::value_type;
         const std::size_t n = w.size();
         T* v = state_.slot<T>(k, 0, n);

@@ -6,6 +6,7 @@
 //   momentum μ:     v ← μ v − lr g;   w ← w + v                (Nesterov: w ← w + μ v − lr g)
 // Sutskever et al., ICML 2013.
 #include "cascade/optimizers/state.hpp"
+#include "cascade/tensor/tensor.hpp"
 
 namespace cascade::optimizers {
 
@@ -28,6 +29,11 @@ struct sgd {
     void update(std::size_t k, P& w, const P& g) {
         using T = typename P::value_type;
         const T lr = T(opt.lr), mu = T(opt.momentum), wd = T(opt.weight_decay);
+        if constexpr (!is_host_tensor<P>) {   // a device tensor: the backend's fused kernel (found by ADL)
+            T* vel = opt.momentum == 0.0 ? nullptr : state_.backend_slot<P>(k, 0, [&] { return zeros_like(w); }).data();
+            sgd_update_on_device(w, g, vel, lr, mu, wd, opt.nesterov);
+            return;
+        }
         T* pw = w.data();
         const T* pg = g.data();
         const std::size_t n = w.size();

@@ -3,6 +3,7 @@
 // or moved network keeps working). Buffers are zero-initialised on first use and reused afterwards:
 // no allocation after the first step.
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 namespace cascade::optimizers::detail {
@@ -24,7 +25,18 @@ public:
         if (created) *created = fresh;
         return v.data();
     }
-    void clear() { f_.clear(); d_.clear(); }
+    // Slot `which` of parameter k held by a backend that is not host memory (device tensors): created
+    // once as make() (zeros of the parameter's shape), kept type-erased so this header needs no GPU code.
+    template <class Tensor, class Make>
+    Tensor& backend_slot(std::size_t k, std::size_t which, Make&& make) {
+        if (ext_.size() <= k) ext_.resize(k + 1);
+        auto& per_param = ext_[k];
+        if (per_param.size() <= which) per_param.resize(which + 1);
+        auto& p = per_param[which];
+        if (!p) p = std::shared_ptr<void>(new Tensor(make()), [](void* q) { delete static_cast<Tensor*>(q); });
+        return *static_cast<Tensor*>(p.get());
+    }
+    void clear() { f_.clear(); d_.clear(); ext_.clear(); }
 
 private:
     template <class T>
@@ -34,6 +46,7 @@ private:
     }
     std::vector<std::vector<std::vector<float>>> f_;
     std::vector<std::vector<std::vector<double>>> d_;
+    std::vector<std::vector<std::shared_ptr<void>>> ext_;
 };
 
 } // namespace cascade::optimizers::detail

@@ -17,6 +17,12 @@ namespace cascade {
 template <class T, std::size_t R>
 using host_tensor = xt::xtensor<T, R, xt::layout_type::row_major>;
 
+// Whether a tensor type lives in host memory (backend::cpu); device tensors (backend::gpu) do not.
+template <class Tensor>
+inline constexpr bool is_host_tensor = false;
+template <class T, std::size_t R>
+inline constexpr bool is_host_tensor<host_tensor<T, R>> = true;
+
 // The run-time shape of a batch of N samples of compile-time shape S.
 template <class S>
 std::array<std::size_t, S::rank + 1> batch_shape(std::size_t n) {

@@ -48,3 +48,20 @@ void adam_update(std::size_t n, T* w, const T* g, T* m, T* v, T lr_t, T beta_1, 
 }
 
 } // namespace cascade::gpu
+
+namespace cascade::gpu {
+
+// The hooks optimizers::sgd and optimizers::adam call for device tensors (found by argument-dependent
+// lookup; their state tensors live in the optimizer's backend slots).
+template <class T, std::size_t R>
+void sgd_update_on_device(device_tensor<T, R>& w, const device_tensor<T, R>& g, T* velocity, T lr, T momentum,
+                          T weight_decay, bool nesterov) {
+    sgd_update<T>(w.size(), w.data(), g.data(), velocity, lr, momentum, weight_decay, nesterov);
+}
+template <class T, std::size_t R>
+void adam_update_on_device(device_tensor<T, R>& w, const device_tensor<T, R>& g, device_tensor<T, R>& m,
+                           device_tensor<T, R>& v, T lr_t, T beta_1, T beta_2, T epsilon, T decay) {
+    adam_update<T>(w.size(), w.data(), g.data(), m.data(), v.data(), lr_t, beta_1, beta_2, epsilon, decay);
+}
+
+} // namespace cascade::gpu

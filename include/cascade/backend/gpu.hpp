@@ -1,0 +1,32 @@
+#pragma once
+// backend::gpu: device memory (gpu::device_tensor) and the kernels of kernels/gpu/. The same model type
+// trains on it:   mlp::on<cascade::backend::gpu, float> net{seed};
+// Translation units that include this header are compiled by nvcc or hipcc (docs/gpu.md). Layers see
+// only B::tensor<T, R> and call kernels:: overloads; those with device overloads so far: dense, the
+// activations (relu, sigmoid, tanh, softmax), flatten/reshape copies, mse and categorical cross-entropy
+// (fused with softmax), and the sgd and adam optimizers. Other layers fail to compile on this backend
+// (no matching kernels:: overload) until their GPU kernels land — see docs/gpu.md.
+#include "cascade/gpu/device_tensor.hpp"
+#include "cascade/kernels/gpu/conv.hpp"
+#include "cascade/kernels/gpu/elementwise.hpp"
+#include "cascade/kernels/gpu/gemm.hpp"
+#include "cascade/kernels/gpu/loss.hpp"
+#include "cascade/kernels/gpu/optimizers.hpp"
+#include "cascade/kernels/gpu/pool.hpp"
+#include "cascade/kernels/gpu/softmax.hpp"
+
+namespace cascade::backend {
+
+struct gpu {
+    static constexpr const char* name = "gpu";
+    template <class T, std::size_t R>
+    using tensor = ::cascade::gpu::device_tensor<T, R>;
+    template <class T, std::size_t R>
+    static tensor<T, R> filled(const std::array<std::size_t, R>& s, T v = T(0)) {
+        tensor<T, R> t(s);
+        if (t.size()) ::cascade::kernels::fill(t, v);
+        return t;
+    }
+};
+
+} // namespace cascade::backend
