@@ -13,6 +13,8 @@
 // about S seconds. Compile with -DWORKLOAD=<name> to build one workload only (run_peers.sh does, to time
 // the compilation of each model on its own); without it the binary holds all of them.
 #include <cascade/cascade.hpp>
+#include <cascade/models/cifar10_cnn.hpp>
+#include <cascade/models/cifar10_dense.hpp>
 #include <cascade/models/mnist_cnn.hpp>
 
 #include <algorithm>
@@ -46,19 +48,11 @@ using fit1d = cc::net::sequential<cc::shape<1>, L::dense<20>, L::relu, L::dense<
                                   L::dense<1>>;
 // seed 001: conv 5×5×32 valid → ReLU → max-pool 2 → dense 10 → softmax: 832 + 46,090 = 46,922.
 using mnist_cnn = cc::models::mnist_cnn;
-// seed 003's dense net: 786,688 + 65,792 + 2,570 = 855,050.
-using cifar_dense = cc::net::sequential<cc::shape<32, 32, 3>, L::flatten,
-                                        L::dense<256>, L::relu, L::dropout<cc::ratio<3, 10>>,
-                                        L::dense<256>, L::relu, L::dropout<cc::ratio<3, 10>>,
-                                        L::dense<10>, L::softmax>;
-// seed 003's simple CNN (14×14×32 → 5×5×64 → 1×1×128), dropout after every conv block (0.25) and after
-// dense 128 (0.5): 2,432 + 51,264 + 204,928 + 16,512 + 1,290 = 276,426.
-using cifar_cnn = cc::net::sequential<cc::shape<32, 32, 3>,
-                                      L::conv2d<32, 5, 2>, L::relu, L::dropout<cc::ratio<1, 4>>,
-                                      L::conv2d<64, 5, 2>, L::relu, L::dropout<cc::ratio<1, 4>>,
-                                      L::conv2d<128, 5>, L::relu, L::dropout<cc::ratio<1, 4>>,
-                                      L::flatten, L::dense<128>, L::relu, L::dropout<cc::ratio<1, 2>>,
-                                      L::dense<10>, L::softmax>;
+// seed 003's dense net (models/cifar10_dense.hpp): 786,688 + 65,792 + 2,570 = 855,050.
+using cifar_dense = cc::models::cifar10_dense;
+// seed 003's simple CNN (models/cifar10_cnn.hpp; 14×14×32 → 5×5×64 → 1×1×128), dropout 0.25 after every conv
+// block and 0.5 after dense 128: 2,432 + 51,264 + 204,928 + 16,512 + 1,290 = 276,426.
+using cifar_cnn = cc::models::cifar10_cnn;
 // DnCNN (Zhang et al. 2017) on 64×64×2: y = x − f(x), f = conv 3×3×64 'same' + ReLU, 15 × [conv 3×3×64 without
 // bias, batch norm, ReLU], conv 3×3×2 without bias. 1,216 + 15 · (36,864 + 128) + 1,152 = 557,248 trainable
 // (+ 1,920 batch-norm moving statistics). Batch norm with PyTorch's momentum/ε (0.9 here, 1e-5).

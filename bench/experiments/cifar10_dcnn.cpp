@@ -1,0 +1,12 @@
+// Benchmark of seed 003's deep CNN with batch norm (examples/cifar10_dcnn):
+// batch 32 (the tutorial's train-NN.py), Adam, categorical cross-entropy, inputs in [0, 1].
+#include "harness.hpp"
+
+#include <cascade/models/cifar10_dcnn.hpp>
+
+int main(int argc, char** argv) {
+    namespace cc = cascade;
+    const auto o = cc::bench::parse_options(argc, argv, "bench_cifar10_dcnn");
+    cc::bench::run<cc::models::cifar10_dcnn>("cifar10_dcnn", o, 32, cc::losses::categorical_crossentropy{},
+                                             cc::optimizers::adam{}, {.x_lo = 0, .x_hi = 1, .one_hot = true});
+}
