@@ -87,3 +87,29 @@ TEST_CASE("mse regression on the GPU matches the CPU") {
     for (int s = 0; s < 3; ++s) cc::train::step(g, cc::losses::mse{}, og, xd, td);
     CHECK(gpu::allocations() == before);
 }
+
+TEST_CASE("flatten and dropout on the GPU: the same masks and weights as on the CPU") {
+    if (!have_gpu()) {
+        MESSAGE("no GPU present: skipped (runs on the device machine)");
+        return;
+    }
+    using model = cc::net::sequential<cc::shape<4, 4, 2>, L::flatten, L::dense<16>, L::relu,
+                                      L::dropout<cc::ratio<3, 10>>, L::dense<10>, L::softmax>;
+    model::on<cc::backend::cpu, float> c{5};
+    model::on<cc::backend::gpu, float> g{5};
+    cc::host_tensor<float, 4> x(std::array<std::size_t, 4>{16, 4, 4, 2});
+    cc::host_tensor<float, 2> t(std::array<std::size_t, 2>{16, 10});
+    cc::rng r(9);
+    for (auto& v : x) v = float(cc::detail::uniform01(r));
+    t.fill(0);
+    for (std::size_t i = 0; i < 16; ++i) t(i, r() % 10) = 1;
+    const auto xd = gpu::to_device(x);
+    const auto td = gpu::to_device(t);
+    cc::optimizers::adam oc, og;
+    for (int s = 0; s < 4; ++s) {
+        const float lc = cc::train::step(c, cc::losses::categorical_crossentropy{}, oc, x, t);
+        const float lg = cc::train::step(g, cc::losses::categorical_crossentropy{}, og, xd, td);
+        CHECK(lg == doctest::Approx(lc).epsilon(1e-5));
+    }
+    CHECK(max_param_difference(c, g) < 1e-5);
+}

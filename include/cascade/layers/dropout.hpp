@@ -4,6 +4,7 @@
 //   y = x ⊙ m,  m_i ∈ {0, 1/(1−p)}          dx = dy ⊙ m
 // Rate is a ratio (dropout<ratio<3, 10>> is Keras' Dropout(0.3)). The mask comes from the layer's own
 // engine, seeded from the network seed, so a seed reproduces a run.
+#include "cascade/init/on_host.hpp"
 #include "cascade/kernels/activation.hpp"
 #include "cascade/layers/concepts.hpp"
 #include "cascade/tensor/ratio.hpp"
@@ -32,13 +33,15 @@ struct dropout : any_input {
             // Keep iff u >= p with u uniform on 2^32 levels: two decisions per 64-bit draw.
             const std::uint64_t threshold = std::uint64_t((long double)(Rate::num) / Rate::den * 4294967296.0L);
             const T keep = T(Rate::den) / T(Rate::den - Rate::num);
-            T* p = mask.data();
-            const std::size_t n = mask.size();
-            for (std::size_t i = 0; i < n; i += 2) {
-                const std::uint64_t r = engine();
-                p[i] = (r & 0xffffffffu) >= threshold ? keep : T(0);
-                if (i + 1 < n) p[i + 1] = (r >> 32) >= threshold ? keep : T(0);
-            }
+            // The mask is drawn on the host (staged and copied on a GPU backend), so a seed gives the same
+            // masks on every backend.
+            init::on_host(mask, [&](T* p, std::size_t n) {
+                for (std::size_t i = 0; i < n; i += 2) {
+                    const std::uint64_t r = engine();
+                    p[i] = (r & 0xffffffffu) >= threshold ? keep : T(0);
+                    if (i + 1 < n) p[i + 1] = (r >> 32) >= threshold ? keep : T(0);
+                }
+            });
             kernels::multiply(x, mask, y);
         }
         void backward(const tensor&, const tensor&, const tensor& dy, tensor* dx) {

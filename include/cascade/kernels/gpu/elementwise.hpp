@@ -51,6 +51,10 @@ __global__ void tanh_backward_kernel(std::size_t n, const T* y, const T* dy, T* 
     CASCADE_GPU_GRID_STRIDE(i, n) dx[i] = dy[i] * (T(1) - y[i] * y[i]);
 }
 template <class T>
+__global__ void multiply_kernel(std::size_t n, const T* x, const T* m, T* z) {
+    CASCADE_GPU_GRID_STRIDE(i, n) z[i] = x[i] * m[i];
+}
+template <class T>
 __global__ void add_scaled_kernel(std::size_t n, const T* x, const T* y, T s, T* z) {
     CASCADE_GPU_GRID_STRIDE(i, n) z[i] = x[i] + s * y[i];
 }
@@ -103,6 +107,15 @@ template <class T, std::size_t R>
 void fill(gpu::device_tensor<T, R>& y, T v) {
     gpu::fill_kernel<T><<<gpu::grid_for(y.size()), gpu::elementwise_block, 0, gpu::current_stream()>>>(y.size(), v, y.data());
     gpu::check_launch("fill");
+}
+
+// z = x ⊙ m (dropout masks).
+template <class T, std::size_t R>
+void multiply(const gpu::device_tensor<T, R>& x, const gpu::device_tensor<T, R>& m, gpu::device_tensor<T, R>& z) {
+    ensure_shape(z, x.shape());
+    gpu::multiply_kernel<T><<<gpu::grid_for(x.size()), gpu::elementwise_block, 0, gpu::current_stream()>>>(
+        x.size(), x.data(), m.data(), z.data());
+    gpu::check_launch("multiply");
 }
 
 template <class T, std::size_t R>

@@ -100,6 +100,15 @@ void copy(const gpu::device_tensor<T, R>& x, gpu::device_tensor<T, R>& y) {
                    "hipMemcpyAsync (copy)");
 }
 
+// flatten / reshape: the same values under a new shape.
+template <class T, std::size_t R1, std::size_t R2, class Shape>
+void reshape_copy(const gpu::device_tensor<T, R1>& x, gpu::device_tensor<T, R2>& y, const Shape& s) {
+    ensure_shape(y, s);
+    if (x.size())
+        gpu::check(hipMemcpyAsync(y.data(), x.data(), x.size() * sizeof(T), hipMemcpyDeviceToDevice, gpu::current_stream()),
+                   "hipMemcpyAsync (reshape)");
+}
+
 template <class T, std::size_t R>
 void softmax_backward(const gpu::device_tensor<T, R>& y, const gpu::device_tensor<T, R>& dy, gpu::device_tensor<T, R>& dx) {
     ensure_shape(dx, y.shape());

@@ -1,0 +1,816 @@
+#!/usr/bin/env python3
+"""Writes the PyTorch reference fixtures that tests/reference/test_reference_*.cpp compare cascade against.
+
+    python3 tests/reference/make_reference.py          # rewrites tests/reference/fixtures/
+
+Needs PyTorch (any 1.x/2.x) and NumPy; the C++ test does not (the fixtures are committed).
+
+Every case is a folder fixtures/<case>/ of float64 .npy arrays, computed in float64 by torch
+(autograd) or, where Keras and PyTorch differ, by the Keras formula written out here in float64.
+The arrays are already in cascade's (= Keras') layouts: channels-last images (N, H, W, C), dense
+kernels (in, out), conv kernels (KH, KW, C, F). fixtures/MANIFEST.md lists each case with the
+cascade type it tests, the torch computation and the conversions (written by this script).
+
+Per layer case:  x, y (forward, training mode unless stated), dy (a fixed random upstream gradient,
+                 f = sum(y * dy)), dx = df/dx, param_<k> and grad_<k> = df/dparam_<k> in the order of
+                 cascade's params(); buffer_in_<k> / buffer_out_<k> for batch norm's moving statistics
+                 before and after one training forward.
+Per loss case:   y (network output), t (target), value (0-d), grad = dvalue/dy; for the fused cases
+                 z (the logits before the final softmax/sigmoid) and grad_z = dvalue/dz.
+Per optimizer:   w_0, g_1..g_S (the gradients handed to steps 1..S), w_1..w_S (weights after each step).
+Per model:       x, t, param_<k>, buffer_in_<k>, then loss_<s>, step<s>_param_<k>, step<s>_buffer_<k> after
+                 each train::step s.
+
+Each case draws from its own generator seeded with crc32(case name), so adding a case changes no other.
+"""
+import os
+import shutil
+import zlib
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+torch.set_default_dtype(torch.float64)
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "fixtures")
+MANIFEST = []
+
+
+def gen(name):
+    g = torch.Generator()
+    g.manual_seed(zlib.crc32(name.encode()))
+    return g
+
+
+def uniform(g, *shape, lo=-1.0, hi=1.0):
+    return lo + (hi - lo) * torch.rand(*shape, generator=g)
+
+
+def save(case, doc, **arrays):
+    d = os.path.join(OUT, case)
+    os.makedirs(d, exist_ok=True)
+    for k, v in arrays.items():
+        if isinstance(v, torch.Tensor):
+            v = v.detach().cpu().numpy()
+        # np.array, not np.ascontiguousarray, which turns a 0-d value into shape (1,).
+        np.save(os.path.join(d, k + ".npy"), np.array(v, dtype=np.float64, order="C"))
+    if doc:
+        MANIFEST.append((case, doc))
+
+
+# Layout conversions (torch → Keras/cascade).
+def nchw_to_nhwc(t):
+    return t.permute(0, 2, 3, 1)
+
+
+def nhwc_to_nchw(t):
+    return t.permute(0, 3, 1, 2)
+
+
+def conv_weight_to_keras(w):   # torch (F, C, KH, KW) → Keras (KH, KW, C, F)
+    return w.permute(2, 3, 1, 0)
+
+
+def linear_weight_to_keras(w):   # torch (out, in) → Keras (in, out)
+    return w.t()
+
+
+def same_padding(size, k, s, d=1):
+    """TensorFlow's 'same': output ceil(size / s), the odd pixel of padding after (bottom/right)."""
+    out = -(-size // s)
+    total = max((out - 1) * s + d * (k - 1) + 1 - size, 0)
+    return total // 2, total - total // 2
+
+
+# ---------------------------------------------------------------------------------------------------
+# Layers. f(x, params) → y is written on torch tensors in the NHWC/Keras layout, so that autograd gives
+# the gradients directly in cascade's layout.
+def layer_case(case, doc, fn, x, params=(), extra=None):
+    g = gen(case + "/dy")
+    x = x.clone().requires_grad_(True)
+    params = [p.clone().requires_grad_(True) for p in params]
+    y = fn(x, *params)
+    dy = uniform(g, *y.shape)
+    (y * dy).sum().backward()
+    arrays = dict(x=x, y=y, dy=dy, dx=x.grad)
+    for k, p in enumerate(params):
+        arrays[f"param_{k}"] = p
+        arrays[f"grad_{k}"] = p.grad
+    arrays.update(extra or {})
+    save(case, doc, **arrays)
+    return arrays
+
+
+def dense_cases():
+    for case, i, units, bias in (("dense", 7, 5, True), ("dense_no_bias", 9, 4, False)):
+        g = gen(case)
+        lin = torch.nn.Linear(i, units, bias=bias)
+        with torch.no_grad():
+            lin.weight.copy_(uniform(g, units, i))
+            if bias:
+                lin.bias.copy_(uniform(g, units))
+        x = uniform(g, 3, i)
+        w = linear_weight_to_keras(lin.weight.detach())
+        params = (w, lin.bias.detach()) if bias else (w,)
+        layer_case(case, f"dense<{units}{'' if bias else ', glorot_uniform, false'}> on shape<{i}>, N=3; "
+                   "torch nn.Linear, weight (out, in) transposed to Keras (in, out)",
+                   lambda x, w, b=None: F.linear(x, w.t(), b), x, params)
+
+
+def conv_cases():
+    # (case, C, F, K, stride, padding, bias, H, W)
+    configs = (
+        ("conv2d_valid", 3, 4, 3, 1, "valid", True, 7, 6),
+        ("conv2d_same", 3, 5, 3, 1, "same", True, 7, 6),
+        ("conv2d_same_stride2", 2, 3, 3, 2, "same", True, 7, 6),
+        ("conv2d_same_k4_stride3", 2, 2, 4, 3, "same", True, 7, 6),
+        ("conv2d_valid_stride2_no_bias", 3, 3, 3, 2, "valid", False, 7, 6),
+    )
+    for case, c, f, k, s, pad, bias, h, w in configs:
+        g = gen(case)
+        weight = uniform(g, f, c, k, k) * 0.5   # torch layout (F, C, KH, KW)
+        b = uniform(g, f)
+        x = uniform(g, 2, h, w, c)
+        pt, pb = same_padding(h, k, s) if pad == "same" else (0, 0)
+        pl, pr = same_padding(w, k, s) if pad == "same" else (0, 0)
+
+        def fn(x, wk, b=None, s=s, pads=(pl, pr, pt, pb)):
+            xc = F.pad(nhwc_to_nchw(x), pads)   # F.pad order: (left, right, top, bottom)
+            return nchw_to_nhwc(F.conv2d(xc, wk.permute(3, 2, 0, 1), b, stride=s))
+
+        params = (conv_weight_to_keras(weight), b) if bias else (conv_weight_to_keras(weight),)
+        layer_case(case, f"conv2d<{f}, {k}, {s}, padding::{pad}{'' if bias else ', glorot_uniform, false'}> on "
+                   f"shape<{h}, {w}, {c}>, N=2; torch F.conv2d on NCHW, weight (F, C, K, K) → Keras (K, K, C, F)"
+                   + (f"; 'same' padded explicitly with F.pad (top {pt}, bottom {pb}, left {pl}, right {pr}: "
+                      "TensorFlow puts the odd pixel after)" if pad == "same" else ""),
+                   fn, x, params)
+
+
+def pool_cases():
+    for case, kind, p, s in (("max_pool2d_2", "max", 2, 2), ("max_pool2d_3_stride2", "max", 3, 2),
+                             ("avg_pool2d_2", "avg", 2, 2), ("avg_pool2d_3_stride1", "avg", 3, 1)):
+        g = gen(case)
+        x = uniform(g, 2, 7, 6, 3)
+        op = F.max_pool2d if kind == "max" else F.avg_pool2d
+        layer_case(case, f"{kind}_pool2d<{p}, {s}> on shape<7, 6, 3>, N=2 ('valid', the last row dropped); "
+                   f"torch F.{kind}_pool2d on NCHW", lambda x: nchw_to_nhwc(op(nhwc_to_nchw(x), p, s)), x)
+
+
+def activation_cases():
+    shape = (3, 4, 5)   # per sample (4, 5): softmax runs over the last axis
+    acts = (
+        ("relu", "relu", "torch.relu", torch.relu),
+        ("leaky_relu", "leaky_relu<> (Keras' default alpha 0.3)", "F.leaky_relu(x, 0.3)", lambda x: F.leaky_relu(x, 0.3)),
+        ("leaky_relu_0_01", "leaky_relu<ratio<1, 100>> (PyTorch's default slope)", "F.leaky_relu(x, 0.01)",
+         lambda x: F.leaky_relu(x, 0.01)),
+        ("sigmoid", "sigmoid", "torch.sigmoid", torch.sigmoid),
+        ("tanh", "tanh", "torch.tanh", torch.tanh),
+        ("softmax", "softmax (last axis)", "torch.softmax(x, -1)", lambda x: torch.softmax(x, dim=-1)),
+        ("elu", "elu<> (alpha 1)", "F.elu(x, 1.0)", lambda x: F.elu(x, 1.0)),
+        ("elu_0_5", "elu<ratio<1, 2>>", "F.elu(x, 0.5)", lambda x: F.elu(x, 0.5)),
+        ("selu", "selu", "F.selu", F.selu),
+        ("softplus", "softplus", "F.softplus (beta 1, threshold 20: x ≤ 3 here, so exact)", F.softplus),
+    )
+    for case, what, torch_name, fn in acts:
+        g = gen(case)
+        x = uniform(g, *shape, lo=-3, hi=3)
+        layer_case(case, f"{what} on shape<4, 5>, N=3, x in [-3, 3]; {torch_name}", fn, x)
+
+
+def batch_norm_cases():
+    # (case, per-sample shape, N, keras momentum, eps)
+    configs = (
+        ("batch_norm_image", (3, 4, 5), 4, 0.99, 1e-3),
+        ("batch_norm_dense", (6,), 5, 0.9, 1e-5),
+    )
+    for case, sample, n, km, eps in configs:
+        g = gen(case)
+        c = sample[-1]
+        x = uniform(g, n, *sample, lo=-2, hi=3)
+        gamma, beta = uniform(g, c, lo=0.5, hi=1.5), uniform(g, c)
+        mean0, var0 = uniform(g, c), uniform(g, c, lo=0.5, hi=2.0)
+        # torch: BatchNorm over dim 1 of (N, C, ...) — move the channel axis there. momentum = 1 − keras'.
+        bn = torch.nn.BatchNorm1d(c, eps=eps, momentum=1 - km) if len(sample) == 1 else \
+            torch.nn.BatchNorm2d(c, eps=eps, momentum=1 - km)
+        with torch.no_grad():
+            bn.running_mean.copy_(mean0)
+            bn.running_var.copy_(var0)
+        bn.train()
+
+        def fn(x, gm, bt):
+            xc = x if x.dim() == 2 else nhwc_to_nchw(x)
+            y = F.batch_norm(xc, bn.running_mean, bn.running_var, gm, bt, training=True, momentum=1 - km, eps=eps)
+            return y if x.dim() == 2 else nchw_to_nhwc(y)
+
+        # Inference with the updated moving statistics, on a second input.
+        x_infer = uniform(g, n, *sample, lo=-2, hi=3)
+        extra = dict(buffer_in_0=mean0, buffer_in_1=var0)
+        layer_case(case, f"batch_norm<ratio<{round(km * 100)}, 100>, eps {eps}> on shape<{', '.join(map(str, sample))}>, "
+                   f"N={n}, training mode; torch F.batch_norm(training=True, momentum=1 − {km}); the moving variance "
+                   "is updated with the unbiased (Bessel-corrected) batch variance, as PyTorch and Keras 2's fused "
+                   "kernel do. Then inference on x_infer with the updated statistics → y_infer",
+                   fn, x, (gamma, beta), extra)
+        with torch.no_grad():
+            xi = x_infer if x_infer.dim() == 2 else nhwc_to_nchw(x_infer)
+            yi = F.batch_norm(xi, bn.running_mean, bn.running_var, gamma, beta, training=False, eps=eps)
+            yi = yi if x_infer.dim() == 2 else nchw_to_nhwc(yi)
+        save(case, None, buffer_out_0=bn.running_mean, buffer_out_1=bn.running_var, x_infer=x_infer, y_infer=yi)
+
+
+def bilinear_reference(x, f):
+    """The half-pixel bilinear formula written out (NHWC), to cross-check torch's align_corners=False."""
+    n, h, w, c = x.shape
+
+    def axis(size):
+        o = torch.arange(size * f, dtype=torch.float64)
+        src = ((o + 0.5) / f - 0.5).clamp(min=0)
+        i0 = src.floor().long()
+        i1 = (i0 + 1).clamp(max=size - 1)
+        return i0, i1, src - i0
+    y0, y1, ly = axis(h)
+    x0, x1, lx = axis(w)
+    ly, lx = ly[:, None, None], lx[None, :, None]
+    a, b = x[:, y0][:, :, x0], x[:, y0][:, :, x1]
+    cc, d = x[:, y1][:, :, x0], x[:, y1][:, :, x1]
+    return (1 - ly) * ((1 - lx) * a + lx * b) + ly * ((1 - lx) * cc + lx * d)
+
+
+def spatial_cases():
+    for case, f, mode in (("upsampling2d_nearest_2", 2, "nearest"), ("upsampling2d_nearest_3", 3, "nearest"),
+                          ("upsampling2d_bilinear_2", 2, "bilinear"), ("upsampling2d_bilinear_3", 3, "bilinear")):
+        g = gen(case)
+        x = uniform(g, 2, 3, 4, 2)
+        kw = dict(align_corners=False) if mode == "bilinear" else {}
+        fn = lambda x, f=f, mode=mode, kw=kw: nchw_to_nhwc(F.interpolate(nhwc_to_nchw(x), scale_factor=f, mode=mode, **kw))
+        if mode == "bilinear":
+            assert torch.allclose(fn(x), bilinear_reference(x, f), rtol=0, atol=1e-14)
+        layer_case(case, f"upsampling2d<{f}, interpolation::{mode}> on shape<3, 4, 2>, N=2; torch F.interpolate("
+                   f"scale_factor={f}, mode='{mode}'" + (", align_corners=False) (half-pixel centres, checked against the "
+                   "formula in the script)" if kw else ") (a plain repeat)"), fn, x)
+
+    for case, m in (("zero_padding2d_1", (1, 1, 1, 1)), ("zero_padding2d_1_2", (1, 1, 2, 2)),
+                    ("zero_padding2d_0_1_2_0", (0, 1, 2, 0))):
+        g = gen(case)
+        x = uniform(g, 2, 3, 4, 2)
+        t, b, l, r = m
+        layer_case(case, f"zero_padding2d<{case[len('zero_padding2d_'):].replace('_', ', ')}> (top {t}, bottom {b}, "
+                   f"left {l}, right {r}) on shape<3, 4, 2>, N=2; torch F.pad(NCHW, (left, right, top, bottom))",
+                   lambda x, m=m: nchw_to_nhwc(F.pad(nhwc_to_nchw(x), (m[2], m[3], m[0], m[1]))), x)
+
+    for case, m in (("cropping2d_1", (1, 1, 1, 1)), ("cropping2d_1_0_2_1", (1, 0, 2, 1))):
+        g = gen(case)
+        x = uniform(g, 2, 5, 6, 2)
+        t, b, l, r = m
+        layer_case(case, f"cropping2d<{case[len('cropping2d_'):].replace('_', ', ')}> (top {t}, bottom {b}, left {l}, "
+                   f"right {r}) on shape<5, 6, 2>, N=2; a slice", lambda x, m=m: x[:, m[0]:x.shape[1] - m[1], m[2]:x.shape[2] - m[3], :], x)
+
+    g = gen("flatten")
+    layer_case("flatten", "flatten on shape<3, 4, 2>, N=2: row-major over (H, W, C) — Keras' Flatten of channels-last "
+               "data (PyTorch's nn.Flatten on NCHW orders (C, H, W): a dense layer after it needs its rows permuted)",
+               lambda x: x.reshape(x.shape[0], -1), uniform(g, 2, 3, 4, 2))
+
+    for case, fn, sample, what in (
+        ("global_average_pooling2d", lambda x: x.mean(dim=(1, 2)), (4, 5, 3), "mean over (H, W)"),
+        ("global_max_pooling2d", lambda x: x.amax(dim=(1, 2)), (4, 5, 3), "max over (H, W)"),
+        ("global_average_pooling1d", lambda x: x.mean(dim=1), (7, 3), "mean over T"),
+        ("global_max_pooling1d", lambda x: x.amax(dim=1), (7, 3), "max over T"),
+    ):
+        g = gen(case)
+        layer_case(case, f"{case} on shape<{', '.join(map(str, sample))}>, N=2: {what} (torch adaptive pooling "
+                   "to 1 + flatten)", fn, uniform(g, 2, *sample))
+
+
+def residual_cases():
+    # residual<dense<6>, relu, dense<6>> and residual_subtract<...> on shape<6>
+    for case, sign in (("residual_dense", 1.0), ("residual_subtract_dense", -1.0)):
+        g = gen(case)
+        w1, b1, w2, b2 = uniform(g, 6, 6), uniform(g, 6), uniform(g, 6, 6), uniform(g, 6)
+        x = uniform(g, 3, 6)
+        layer_case(case, f"net::{'residual' if sign > 0 else 'residual_subtract'}<dense<6>, relu, dense<6>> on shape<6>, "
+                   "N=3: y = x ± (relu(x W1 + b1) W2 + b2); params in the body's order (W1, b1, W2, b2), Keras layout",
+                   lambda x, w1, b1, w2, b2, s=sign: x + s * (torch.relu(x @ w1 + b1) @ w2 + b2), x, (w1, b1, w2, b2))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Layers added later: 1-D / 3-D / dilated / transposed convolutions, 1-D / 3-D pooling, maxout,
+# time_distributed, lstm, gru.
+def channels_first(t):   # (N, ..., C) → (N, C, ...)
+    return t.movedim(-1, 1)
+
+
+def channels_last(t):   # (N, C, ...) → (N, ..., C)
+    return t.movedim(1, -1)
+
+
+def conv_nd_cases():
+    # (case, dims, C, F, K, stride, padding, dilation, bias, spatial)
+    configs = (
+        ("conv1d_same_stride2", 1, 3, 4, 3, 2, "same", 1, True, (9,)),
+        ("conv1d_valid_dilation2", 1, 2, 3, 3, 1, "valid", 2, True, (11,)),
+        ("conv1d_same_dilation2_no_bias", 1, 2, 3, 3, 1, "same", 2, False, (8,)),
+        ("conv2d_same_dilation2", 2, 2, 3, 3, 1, "same", 2, True, (7, 6)),
+        ("conv3d_valid", 3, 2, 3, 2, 1, "valid", 1, True, (4, 5, 3)),
+        ("conv3d_same_stride2", 3, 2, 2, 3, 2, "same", 1, True, (5, 4, 3)),
+    )
+    ops = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+    for case, dims, c, f, k, s, pad, d, bias, spatial in configs:
+        g = gen(case)
+        weight = uniform(g, f, c, *([k] * dims)) * 0.5   # torch (F, C, K...)
+        b = uniform(g, f)
+        x = uniform(g, 2, *spatial, c)
+        pads = []   # F.pad order: last spatial axis first, (before, after) each
+        for size in reversed(spatial):
+            pads += list(same_padding(size, k, s, d)) if pad == "same" else [0, 0]
+        keras_w = weight.permute(*range(2, 2 + dims), 1, 0)   # (K..., C, F)
+
+        def fn(x, wk, b=None, dims=dims, s=s, d=d, pads=pads):
+            w_torch = wk.permute(dims + 1, dims, *range(dims))
+            return channels_last(ops[dims](F.pad(channels_first(x), pads), w_torch, b, stride=s, dilation=d))
+
+        if dims == 2:
+            cascade_type = f"conv2d<{f}, {k}, {s}, padding::{pad}, glorot_uniform, {str(bias).lower()}, {d}>"
+        else:
+            cascade_type = f"conv{dims}d<{f}, {k}, {s}, padding::{pad}, {d}{'' if bias else ', glorot_uniform, false'}>"
+        layer_case(case, f"{cascade_type} on shape<{', '.join(map(str, spatial + (c,)))}>, N=2; torch F.conv{dims}d "
+                   f"(dilation {d}) on channels-first, weight (F, C, K...) → Keras (K..., C, F); padding by F.pad "
+                   f"with TensorFlow's split (F.pad order, last axis first: {pads})", fn, x,
+                   (keras_w, b) if bias else (keras_w,))
+
+
+def conv_transpose_cases():
+    # (case, dims, C, F, K, stride, padding, dilation, bias, spatial); span d(K − 1) + 1 >= stride throughout.
+    configs = (
+        ("conv2d_transpose_valid_stride2", 2, 3, 2, 3, 2, "valid", 1, True, (3, 4)),
+        ("conv2d_transpose_same_stride2", 2, 2, 3, 3, 2, "same", 1, True, (3, 4)),
+        ("conv2d_transpose_same_k4_stride2_no_bias", 2, 2, 2, 4, 2, "same", 1, False, (3, 3)),
+        ("conv2d_transpose_same_dilation2", 2, 2, 2, 3, 1, "same", 2, True, (4, 3)),
+        ("conv1d_transpose_same_stride3", 1, 2, 3, 4, 3, "same", 1, True, (4,)),
+        ("conv3d_transpose_same_stride2", 3, 2, 2, 3, 2, "same", 1, True, (2, 3, 2)),
+    )
+    ops = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
+    for case, dims, c, f, k, s, pad, d, bias, spatial in configs:
+        g = gen(case)
+        weight = uniform(g, c, f, *([k] * dims)) * 0.5   # torch ConvTranspose weight (C_in, F_out, K...)
+        b = uniform(g, f)
+        x = uniform(g, 2, *spatial, c)
+        keras_w = weight.permute(*range(2, 2 + dims), 1, 0)   # Keras (K..., F, C)
+        # Keras' output size and the leading crop of the full transposed convolution (in − 1)·s + span.
+        span = d * (k - 1) + 1
+        outs = [size * s + max(span - s, 0) if pad == "valid" else size * s for size in spatial]
+        befores = [0 if pad == "valid" else max((size - 1) * s + span - o, 0) // 2 for size, o in zip(spatial, outs)]
+
+        def fn(x, wk, b=None, dims=dims, s=s, d=d, outs=outs, befores=befores):
+            full = ops[dims](channels_first(x), wk.permute(dims + 1, dims, *range(dims)), b, stride=s, dilation=d)
+            for a, (o, p) in enumerate(zip(outs, befores)):
+                full = full.narrow(2 + a, p, o)
+            return channels_last(full)
+
+        layer_case(case, f"conv{dims}d_transpose<{f}, {k}, {s}, padding::{pad}, glorot_uniform, {str(bias).lower()}, {d}> "
+                   f"on shape<{', '.join(map(str, spatial + (c,)))}>, N=2; torch F.conv_transpose{dims}d (padding 0, "
+                   f"dilation {d}, weight (C, F, K...) → Keras (K..., F, C)), cropped to Keras' output {outs} from "
+                   f"{befores} (TensorFlow's 'same' split)", fn, x, (keras_w, b) if bias else (keras_w,))
+
+
+def pool_nd_cases():
+    for case, kind, dims, p, s, spatial in (("max_pool1d_3_stride2", "max", 1, 3, 2, (9,)),
+                                            ("avg_pool1d_2", "avg", 1, 2, 2, (7,)),
+                                            ("max_pool3d_2", "max", 3, 2, 2, (5, 4, 3)),
+                                            ("avg_pool3d_2_stride1", "avg", 3, 2, 1, (4, 3, 3))):
+        g = gen(case)
+        x = uniform(g, 2, *spatial, 3)
+        op = getattr(F, f"{kind}_pool{dims}d")
+        layer_case(case, f"{kind}_pool{dims}d<{p}, {s}> on shape<{', '.join(map(str, spatial))}, 3>, N=2; torch "
+                   f"F.{kind}_pool{dims}d on channels-first", lambda x, op=op, p=p, s=s: channels_last(op(channels_first(x), p, s)), x)
+
+
+def maxout_time_distributed_cases():
+    g = gen("maxout")
+    w, b, x = uniform(g, 7, 3 * 4), uniform(g, 3 * 4), uniform(g, 3, 7)
+    layer_case("maxout", "maxout<3, 4> on shape<7>, N=3: z = x W + b, y = z.view(N, 3, 4).amax(-1) (a unit's pieces "
+               "are consecutive columns)", lambda x, w, b: (x @ w + b).view(x.shape[0], 3, 4).amax(-1), x, (w, b))
+    g = gen("time_distributed_dense")
+    w, b, x = uniform(g, 3, 4), uniform(g, 4), uniform(g, 2, 5, 3)
+    layer_case("time_distributed_dense", "time_distributed<dense<4>> on shape<5, 3>, N=2: the same dense on every "
+               "step (torch: x @ W + b on the last axis)", lambda x, w, b: x @ w + b, x, (w, b))
+
+
+def keras_lstm(x, w, u, b):
+    """Keras' LSTM written out (gates i, f, c, o in that column order), for the script's own check."""
+    n, steps, _ = x.shape
+    units = u.shape[0]
+    h, c, hs = x.new_zeros(n, units), x.new_zeros(n, units), []
+    for t in range(steps):
+        z = x[:, t] @ w + h @ u + b
+        i, f, g, o = z.split(units, dim=1)
+        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+        h = torch.sigmoid(o) * torch.tanh(c)
+        hs.append(h)
+    return torch.stack(hs, 1)
+
+
+def keras_gru(x, w, u, b):
+    """Keras' GRU with reset_after=True written out (gates z, r, h in that column order)."""
+    n, steps, _ = x.shape
+    units = u.shape[0]
+    h, hs = x.new_zeros(n, units), []
+    for t in range(steps):
+        a = x[:, t] @ w + b[0]
+        q = h @ u + b[1]
+        az, ar, ah = a.split(units, dim=1)
+        qz, qr, qh = q.split(units, dim=1)
+        z, r = torch.sigmoid(az + qz), torch.sigmoid(ar + qr)
+        n_ = torch.tanh(ah + r * qh)
+        h = z * h + (1 - z) * n_
+        hs.append(h)
+    return torch.stack(hs, 1)
+
+
+def swap_first_two_blocks(t, units, dim):
+    """Keras' GRU (z, r, h) ↔ PyTorch's (r, z, n): swap the first two blocks of `units` along dim."""
+    a, b_, c = t.split(units, dim=dim)
+    return torch.cat((b_, a, c), dim=dim)
+
+
+def recurrent_cases():
+    """The fixture is autograd through Keras' equations (keras_lstm / keras_gru); the script then runs
+    torch.nn.LSTM / GRU with the mapped weights and asserts that its output, input gradient and weight
+    gradients (mapped back) are the same."""
+    c, units, steps = 3, 4, 5
+    for kind in ("lstm", "gru"):
+        gates = 4 if kind == "lstm" else 3
+        for seq in (True, False):
+            case = f"{kind}{'_sequences' if seq else ''}"
+            g = gen(case)
+            x = uniform(g, 2, steps, c)
+            w, u = uniform(g, c, gates * units) * 0.7, uniform(g, units, gates * units) * 0.7
+            b = uniform(g, gates * units) if kind == "lstm" else uniform(g, 2, gates * units)
+            equations = keras_lstm if kind == "lstm" else keras_gru
+
+            def fn(x, w, u, b, seq=seq, equations=equations):
+                hs = equations(x, w, u, b)
+                return hs if seq else hs[:, -1]
+
+            if kind == "lstm":
+                mapping = "W = weight_ih_l0ᵀ, U = weight_hh_l0ᵀ, b = bias_ih_l0 + bias_hh_l0 (the same gate order i, f, c/g, o)"
+            else:
+                mapping = ("W = (P weight_ih_l0)ᵀ, U = (P weight_hh_l0)ᵀ, b = [P bias_ih_l0; P bias_hh_l0], P swapping the "
+                           "first two gate blocks (PyTorch r, z, n ↔ Keras z, r, h); reset_after=True")
+            ref = layer_case(case, f"{kind}<{units}, {str(seq).lower()}> on shape<{steps}, {c}>, N=2; autograd through "
+                             f"Keras' equations, asserted equal to torch nn.{kind.upper()}(batch_first=True) with {mapping}",
+                             fn, x, (w, u, b))
+
+            # The same through PyTorch's module.
+            module = (torch.nn.LSTM if kind == "lstm" else torch.nn.GRU)(c, units, batch_first=True)
+            perm = (lambda t, dim: t) if kind == "lstm" else (lambda t, dim: swap_first_two_blocks(t, units, dim))
+            with torch.no_grad():
+                module.weight_ih_l0.copy_(perm(w, 1).t())
+                module.weight_hh_l0.copy_(perm(u, 1).t())
+                module.bias_ih_l0.copy_(perm(b, 0) if kind == "lstm" else perm(b[0], 0))
+                module.bias_hh_l0.copy_(torch.zeros(gates * units) if kind == "lstm" else perm(b[1], 0))
+            xm = x.clone().requires_grad_(True)
+            hs, _ = module(xm)
+            y = hs if seq else hs[:, -1]
+            (y * ref["dy"]).sum().backward()
+            db = module.bias_ih_l0.grad if kind == "lstm" else torch.stack((module.bias_ih_l0.grad, module.bias_hh_l0.grad))
+            for name, mine, theirs in (("y", ref["y"], y), ("dx", ref["dx"], xm.grad),
+                                       ("dW", ref["grad_0"], perm(module.weight_ih_l0.grad.t(), 1)),
+                                       ("dU", ref["grad_1"], perm(module.weight_hh_l0.grad.t(), 1)),
+                                       ("db", ref["grad_2"], perm(db, db.dim() - 1))):
+                assert torch.allclose(mine, theirs, rtol=0, atol=1e-13), (case, name, (mine - theirs).abs().max())
+
+
+# ---------------------------------------------------------------------------------------------------
+# Losses (Keras' reductions: categorical averages over rows, mse and binary cross-entropy over elements).
+def loss_case(case, doc, value_fn, y, t, z=None, to_y=None):
+    y = y.clone().requires_grad_(True)
+    v = value_fn(y, t)
+    v.backward()
+    arrays = dict(y=y, t=t, value=v.detach(), grad=y.grad)
+    if z is not None:
+        z = z.clone().requires_grad_(True)
+        value_fn(to_y(z), t).backward()
+        arrays.update(z=z, grad_z=z.grad)
+    save(case, doc, **arrays)
+
+
+def loss_cases():
+    g = gen("mse")
+    loss_case("mse", "losses::mse on (3, 5): mean over all elements; torch F.mse_loss",
+              F.mse_loss, uniform(g, 3, 5), uniform(g, 3, 5))
+
+    g = gen("categorical_crossentropy")
+    z = uniform(g, 4, 5, lo=-2, hi=2)
+    t = torch.softmax(uniform(g, 4, 5, lo=-2, hi=2), dim=-1)   # soft targets, rows sum to 1
+    t[0] = F.one_hot(torch.tensor(2), 5)                        # and one one-hot row
+    cce = lambda p, t: -(t * torch.log(p)).sum() / p.shape[0]
+    loss_case("categorical_crossentropy", "losses::categorical_crossentropy{} on probabilities p = softmax(z), (4, 5); "
+              "value −Σ t log p / N (Keras; p far from the 1e-7 clip), grad = dL/dp; z / grad_z: the fused gradient "
+              "through the final softmax, dL/dz = (p − t)/N", cce, torch.softmax(z, -1).detach(), t, z,
+              lambda z: torch.softmax(z, -1))
+    loss_case("categorical_crossentropy_logits", "losses::categorical_crossentropy{.from_logits = true} on logits (4, 5); "
+              "torch −Σ t log_softmax(z) / N (= F.cross_entropy with probability targets)",
+              lambda z, t: -(t * torch.log_softmax(z, -1)).sum() / z.shape[0], z, t)
+
+    g = gen("binary_crossentropy")
+    z = uniform(g, 3, 4, lo=-3, hi=3)
+    t = torch.rand(3, 4, generator=g)   # soft targets in [0, 1)
+    t[0] = torch.tensor([0.0, 1.0, 1.0, 0.0])
+    p = torch.sigmoid(z).detach()
+    assert p.min() > 1e-3 and p.max() < 1 - 1e-3   # away from Keras' clip to [1e-7, 1 − 1e-7]
+    loss_case("binary_crossentropy", "losses::binary_crossentropy{} on probabilities p = sigmoid(z), (3, 4), p in "
+              "[0.062, 0.93], away from Keras' clip [1e-7, 1 − 1e-7]; torch F.binary_cross_entropy (mean); "
+              "z / grad_z: the fused gradient through the final sigmoid, (p − t)/numel",
+              F.binary_cross_entropy, p, t, z, torch.sigmoid)
+    loss_case("binary_crossentropy_logits", "losses::binary_crossentropy{.from_logits = true} on logits (3, 4); "
+              "torch F.binary_cross_entropy_with_logits (mean)", F.binary_cross_entropy_with_logits, z, t)
+
+    g = gen("mae")
+    loss_case("mae", "losses::mae on (3, 5): mean |y − t| over all elements; torch F.l1_loss", F.l1_loss,
+              uniform(g, 3, 5), uniform(g, 3, 5))
+    for case, delta in (("huber", 1.0), ("huber_0_5", 0.5)):
+        g = gen(case)
+        loss_case(case, f"losses::huber<{'' if delta == 1.0 else 'ratio<1, 2>'}> (δ = {delta}) on (3, 5), |y − t| on "
+                  f"both sides of δ; torch F.huber_loss(delta={delta})",
+                  lambda y, t, delta=delta: F.huber_loss(y, t, delta=delta), uniform(g, 3, 5, lo=-2, hi=2), uniform(g, 3, 5))
+    g = gen("kl_divergence")
+    p = torch.softmax(uniform(g, 4, 5, lo=-2, hi=2), -1)
+    t = torch.softmax(uniform(g, 4, 5, lo=-2, hi=2), -1)
+    loss_case("kl_divergence", "losses::kl_divergence on probabilities (4, 5), rows of t and p sum to 1, no value "
+              "near the 1e-7 clip: Σ t log(t/p) / rows; torch F.kl_div(log p, t, reduction='batchmean')",
+              lambda p, t: F.kl_div(torch.log(p), t, reduction="batchmean"), p, t)
+    # Keras' sample_weight: Σ_n w_n l_n / N with l_n the sample's loss (its mean over elements for mse and
+    # binary cross-entropy, its sum over classes for categorical cross-entropy).
+    g = gen("mse_weighted")
+    y, t, w = uniform(g, 3, 5), uniform(g, 3, 5), uniform(g, 3, lo=0.0, hi=2.0)
+    y_ = y.clone().requires_grad_(True)
+    value = (((y_ - t) ** 2).mean(-1) * w).sum() / 3
+    value.backward()
+    save("mse_weighted", "losses::mse value(y, t, w) / gradient(y, t, w, dy) with per-sample weights w (3): "
+         "Σ_n w_n mean_j (y − t)²_nj / N (Keras sample_weight, 'sum_over_batch_size')",
+         y=y, t=t, w=w, value=value.detach(), grad=y_.grad)
+    for case, n, classes, probs, logits in (
+            ("categorical_crossentropy_weighted", 4, 5, lambda z: torch.softmax(z, -1),
+             lambda p, t: -(t * torch.log(p)).sum(-1)),
+            ("binary_crossentropy_weighted", 3, 4, torch.sigmoid,
+             lambda p, t: F.binary_cross_entropy(p, t, reduction="none").mean(-1))):
+        g = gen(case)
+        z = uniform(g, n, classes, lo=-2, hi=2)
+        t = torch.softmax(uniform(g, n, classes, lo=-2, hi=2), -1) if "categorical" in case else torch.rand(n, classes, generator=g)
+        w = uniform(g, n, lo=0.0, hi=2.0)
+        p = probs(z).detach().requires_grad_(True)
+        value = (logits(p, t) * w).sum() / n
+        value.backward()
+        zz = z.clone().requires_grad_(True)
+        ((logits(probs(zz), t) * w).sum() / n).backward()
+        save(case, f"losses::{case[:-len('_weighted')]} on probabilities with per-sample weights w ({n}): Σ_n w_n l_n / N; "
+             "grad = dL/dp, grad_z = the fused gradient through the final softmax / sigmoid",
+             y=p, t=t, w=w, value=value.detach(), grad=p.grad, z=zz, grad_z=zz.grad)
+
+    g = gen("masked_mse")
+    y, t = uniform(g, 3, 4, 2), uniform(g, 3, 4, 2)
+    mask = (torch.rand(4, 2, generator=g) > 0.4).double()   # one sample's mask, broadcast over the batch
+    y_ = y.clone().requires_grad_(True)
+    value = ((y_ - t) ** 2 * mask).sum() / (mask.sum() * y.shape[0])
+    value.backward()
+    save("masked_mse", "losses::masked<mse> on (3, 4, 2) with a (4, 2) mask broadcast over the batch: "
+         "Σ m (y − t)² / Σ m (the mask's sum over the batch)", y=y, t=t, mask=mask, value=value.detach(), grad=y_.grad)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Optimizers: S steps from w_0 with the gradient sequence g_1..g_S (the gradients do not depend on w:
+# the test hands the stored ones to the optimizer).
+STEPS = 3
+
+
+def run_torch_optimizer(make, w0, grads):
+    w = w0.clone().requires_grad_(True)
+    opt = make([w])
+    out = []
+    for gk in grads:
+        w.grad = gk.clone()
+        opt.step()
+        out.append(w.detach().clone())
+    return out
+
+
+def keras_adam(w0, grads, lr, b1, b2, eps, wd=0.0):
+    """Keras' Adam/AdamW (keras/optimizers/adam.py, adamw.py): ε added to √v, the bias corrections folded
+    into the step size; AdamW decays w by lr·wd first (decoupled, like torch.optim.AdamW)."""
+    w, m, v, out = w0.clone(), torch.zeros_like(w0), torch.zeros_like(w0), []
+    for t, gk in enumerate(grads, start=1):
+        w = w * (1 - lr * wd)
+        m = b1 * m + (1 - b1) * gk
+        v = b2 * v + (1 - b2) * gk * gk
+        lr_t = lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+        w = w - lr_t * m / (torch.sqrt(v) + eps)
+        out.append(w.clone())
+    return out
+
+
+def keras_sgd(w0, grads, lr, mu, nesterov, wd=0.0):
+    """Keras' SGD: v ← μ v − lr g;  w ← w + v  (Nesterov: w ← w + μ v − lr g)."""
+    w, v, out = w0.clone(), torch.zeros_like(w0), []
+    for gk in grads:
+        gk = gk + wd * w
+        v = mu * v - lr * gk
+        w = w + (mu * v - lr * gk if nesterov else v)
+        out.append(w.clone())
+    return out
+
+
+def optimizer_case(case, doc, w0, grads, ws):
+    arrays = dict(w_0=w0)
+    for k, (gk, wk) in enumerate(zip(grads, ws), start=1):
+        arrays[f"g_{k}"], arrays[f"w_{k}"] = gk, wk
+    save(case, doc, **arrays)
+
+
+def optimizer_cases():
+    for case, mu, nesterov, wd in (("sgd", 0.0, False, 0.0), ("sgd_momentum", 0.9, False, 0.0),
+                                   ("sgd_nesterov", 0.9, True, 0.0), ("sgd_momentum_weight_decay", 0.8, False, 0.01)):
+        g = gen(case)
+        w0, grads, lr = uniform(g, 3, 5), [uniform(g, 3, 5) for _ in range(STEPS)], 0.1
+        ws = run_torch_optimizer(lambda p: torch.optim.SGD(p, lr=lr, momentum=mu, nesterov=nesterov, weight_decay=wd),
+                                 w0, grads)
+        # Keras' velocity form equals PyTorch's (b ← μ b + g; w ← w − lr b) for a constant lr: v = −lr b.
+        for a, b in zip(ws, keras_sgd(w0, grads, lr, mu, nesterov, wd)):
+            assert torch.allclose(a, b, rtol=1e-13, atol=1e-15)
+        optimizer_case(case, f"optimizers::sgd{{{{.lr = {lr}, .momentum = {mu}, .nesterov = {str(nesterov).lower()}, "
+                       f".weight_decay = {wd}}}}}, {STEPS} steps on (3, 5); torch.optim.SGD (identical to Keras' velocity "
+                       "form for a constant lr, asserted in the script)", w0, grads, ws)
+
+    for case, lr, eps, wd in (("adam", 0.01, 1e-7, 0.0), ("adam_eps_large", 0.01, 0.1, 0.0), ("adamw", 0.01, 1e-7, 0.05)):
+        g = gen(case)
+        w0 = uniform(g, 3, 5)
+        grads = [uniform(g, 3, 5) for _ in range(STEPS)]
+        grads[1][0, 0] = 1e-4   # a tiny gradient, where ε's placement matters
+        ws = keras_adam(w0, grads, lr, 0.9, 0.999, eps, wd)
+        # With ε = 0 the Keras form is exactly torch.optim.Adam/AdamW: check the script's formula against it.
+        make = (lambda p: torch.optim.AdamW(p, lr=lr, eps=0.0, weight_decay=wd)) if wd else \
+            (lambda p: torch.optim.Adam(p, lr=lr, eps=0.0))
+        for a, b in zip(run_torch_optimizer(make, w0, grads), keras_adam(w0, grads, lr, 0.9, 0.999, 0.0, wd)):
+            assert torch.allclose(a, b, rtol=1e-12, atol=1e-15)
+        optimizer_case(case, f"optimizers::adam{{{{.lr = {lr}, .epsilon = {eps}, .weight_decay = {wd}}}}}, {STEPS} steps on "
+                       "(3, 5); Keras' formula (ε added to √v, lr_t = lr √(1 − β2^t)/(1 − β1^t)) computed in the script, "
+                       f"which equals torch.optim.{'AdamW' if wd else 'Adam'} when ε = 0 (asserted); PyTorch adds ε to "
+                       "√v̂ instead", w0, grads, ws)
+
+
+def keras_rmsprop(w0, grads, lr, rho, mu, eps, centered):
+    """Keras' RMSprop (keras/optimizers/rmsprop.py): ε inside the root, lr inside the momentum buffer."""
+    w, v, m, b, out = w0.clone(), torch.zeros_like(w0), torch.zeros_like(w0), torch.zeros_like(w0), []
+    for gk in grads:
+        v = rho * v + (1 - rho) * gk * gk
+        if centered:
+            m = rho * m + (1 - rho) * gk
+            step = lr * gk / torch.sqrt(v - m * m + eps)
+        else:
+            step = lr * gk / torch.sqrt(v + eps)
+        if mu > 0:
+            b = mu * b + step
+            w = w - b
+        else:
+            w = w - step
+        out.append(w.clone())
+    return out
+
+
+def keras_adamax(w0, grads, lr, b1, b2, eps):
+    """Keras' Adamax: u ← max(β2 u, |g|), w ← w − lr m / ((1 − β1^t)(u + ε))."""
+    w, m, u, out = w0.clone(), torch.zeros_like(w0), torch.zeros_like(w0), []
+    for t, gk in enumerate(grads, start=1):
+        m = b1 * m + (1 - b1) * gk
+        u = torch.maximum(b2 * u, gk.abs())
+        w = w - lr * m / ((1 - b1 ** t) * (u + eps))
+        out.append(w.clone())
+    return out
+
+
+def more_optimizer_cases():
+    def draw(case):
+        g = gen(case)
+        return uniform(g, 3, 5), [uniform(g, 3, 5) for _ in range(STEPS)]
+
+    # Adagrad: torch.optim.Adagrad computes tf.keras 2's form (ε outside the root) exactly.
+    for case, lr, acc0, eps in (("adagrad", 0.1, 0.1, 1e-7), ("adagrad_torch_defaults", 0.01, 0.0, 1e-10)):
+        w0, grads = draw(case)
+        ws = run_torch_optimizer(lambda p: torch.optim.Adagrad(p, lr=lr, initial_accumulator_value=acc0, eps=eps), w0, grads)
+        optimizer_case(case, f"optimizers::adagrad{{{{.lr = {lr}, .initial_accumulator_value = {acc0}, .epsilon = {eps}}}}}, "
+                       f"{STEPS} steps; torch.optim.Adagrad with the same values (tf.keras 2's ApplyAdagradV2 form, "
+                       "g / (√a + ε); Keras 3 puts ε inside the root)", w0, grads, ws)
+
+    # Adadelta: one formula everywhere; the defaults differ.
+    for case, lr, rho, eps, who in (("adadelta_keras", 1.0, 0.95, 1e-7, "Keras' ρ and ε (lr 1.0 as standalone Keras ≤ 2.2; "
+                                     "Keras 3's default lr is 1e-3)"),
+                                    ("adadelta_torch_defaults", 1.0, 0.9, 1e-6, "PyTorch's defaults")):
+        w0, grads = draw(case)
+        ws = run_torch_optimizer(lambda p: torch.optim.Adadelta(p, lr=lr, rho=rho, eps=eps), w0, grads)
+        optimizer_case(case, f"optimizers::adadelta{{{{.lr = {lr}, .rho = {rho}, .epsilon = {eps}}}}}, {STEPS} steps, {who}; "
+                       "torch.optim.Adadelta (the same formula as Keras)", w0, grads, ws)
+
+    # RMSprop: Keras' ε placement computed here; equal to torch.optim.RMSprop when ε = 0 (asserted).
+    for case, lr, rho, mu, eps, centered in (("rmsprop", 0.01, 0.9, 0.0, 1e-7, False),
+                                             ("rmsprop_momentum_centered", 0.01, 0.9, 0.5, 1e-7, True),
+                                             ("rmsprop_torch_defaults", 0.01, 0.99, 0.0, 1e-8, False),
+                                             ("rmsprop_eps_large", 0.01, 0.9, 0.0, 0.1, False)):
+        w0, grads = draw(case)
+        ws = keras_rmsprop(w0, grads, lr, rho, mu, eps, centered)
+        ref0 = run_torch_optimizer(lambda p: torch.optim.RMSprop(p, lr=lr, alpha=rho, eps=0.0, momentum=mu, centered=centered),
+                                   w0, grads)
+        for a, b in zip(ref0, keras_rmsprop(w0, grads, lr, rho, mu, 0.0, centered)):
+            assert torch.allclose(a, b, rtol=1e-12, atol=1e-15)
+        optimizer_case(case, f"optimizers::rmsprop{{{{.lr = {lr}, .rho = {rho}, .momentum = {mu}, .epsilon = {eps}, "
+                       f".centered = {str(centered).lower()}}}}}, {STEPS} steps; Keras' formula (ε inside the root) computed "
+                       "in the script, equal to torch.optim.RMSprop(alpha=ρ) when ε = 0 (asserted); PyTorch adds ε "
+                       "outside the root", w0, grads, ws)
+
+    # Adamax: Keras' ε placement computed here; equal to torch.optim.Adamax when ε = 0 (asserted).
+    for case, lr, eps in (("adamax", 0.01, 1e-7), ("adamax_eps_large", 0.01, 0.1)):
+        w0, grads = draw(case)
+        ws = keras_adamax(w0, grads, lr, 0.9, 0.999, eps)
+        for a, b in zip(run_torch_optimizer(lambda p: torch.optim.Adamax(p, lr=lr, eps=0.0), w0, grads),
+                        keras_adamax(w0, grads, lr, 0.9, 0.999, 0.0)):
+            assert torch.allclose(a, b, rtol=1e-12, atol=1e-15)
+        optimizer_case(case, f"optimizers::adamax{{{{.lr = {lr}, .epsilon = {eps}}}}}, {STEPS} steps; Keras' formula "
+                       "(u + ε in the denominator) computed in the script, equal to torch.optim.Adamax when ε = 0 "
+                       "(asserted); PyTorch adds ε inside the max", w0, grads, ws)
+
+
+# ---------------------------------------------------------------------------------------------------
+# A whole training step: sequential<shape<6, 5, 2>, conv2d<3, 3, 1, same>, batch_norm<>, relu,
+# max_pool2d<2>, flatten, dense<4>, softmax> with categorical cross-entropy (fused with the softmax) and
+# SGD with momentum, two steps on one batch.
+def model_cases():
+    case = "model_cnn_sgd"
+    g = gen(case)
+    n, h, w, c, f, classes = 4, 6, 5, 2, 3, 4
+    x = uniform(g, n, h, w, c)
+    t = F.one_hot(torch.randint(0, classes, (n,), generator=g), classes).double()
+    params = [uniform(g, 3, 3, c, f) * 0.5, uniform(g, f) * 0.1,                 # conv W (Keras), b
+              uniform(g, f, lo=0.5, hi=1.5), uniform(g, f) * 0.1,                # batch norm γ, β
+              uniform(g, (h // 2) * (w // 2) * f, classes) * 0.5, uniform(g, classes) * 0.1]   # dense W, b
+    moving = [torch.zeros(f), torch.ones(f)]
+    arrays = dict(x=x, t=t, buffer_in_0=moving[0].clone(), buffer_in_1=moving[1].clone())
+    arrays.update({f"param_{k}": p.clone() for k, p in enumerate(params)})
+    lr, mu = 0.1, 0.9
+    velocity = [torch.zeros_like(p) for p in params]
+    pt, pb = same_padding(h, 3, 1)
+    pl, pr = same_padding(w, 3, 1)
+    for step in (1, 2):
+        ps = [p.clone().requires_grad_(True) for p in params]
+        z = F.conv2d(F.pad(nhwc_to_nchw(x), (pl, pr, pt, pb)), ps[0].permute(3, 2, 0, 1), ps[1])
+        z = F.batch_norm(z, moving[0], moving[1], ps[2], ps[3], training=True, momentum=0.01, eps=1e-3)
+        z = F.max_pool2d(torch.relu(z), 2)
+        z = nchw_to_nhwc(z).reshape(n, -1) @ ps[4] + ps[5]                       # flatten in (H, W, C) order
+        p = torch.softmax(z, -1)
+        loss = -(t * torch.log(p)).sum() / n
+        loss.backward()
+        with torch.no_grad():
+            for k, q in enumerate(params):   # Keras' SGD: v ← μ v − lr g; w ← w + v
+                velocity[k] = mu * velocity[k] - lr * ps[k].grad
+                params[k] = q + velocity[k]
+        arrays[f"loss_{step}"] = loss.detach()
+        arrays.update({f"step{step}_param_{k}": q.clone() for k, q in enumerate(params)})
+        arrays.update({f"step{step}_buffer_{k}": m.clone() for k, m in enumerate(moving)})
+    save(case, "net::sequential<shape<6, 5, 2>, conv2d<3, 3, 1, padding::same>, batch_norm<>, relu, max_pool2d<2>, "
+         "flatten, dense<4>, softmax>, N=4, categorical_crossentropy (fused with the softmax), sgd{{.lr = 0.1, "
+         ".momentum = 0.9}}: two train::step on one batch; loss_<s>, step<s>_param_<k> and step<s>_buffer_<k> (moving "
+         "statistics) after step s. Autograd through the whole model in torch, Keras' SGD written out", **arrays)
+
+
+def write_manifest():
+    with open(os.path.join(OUT, "MANIFEST.md"), "w") as f:
+        f.write("# Reference fixtures\n\nWritten by `tests/reference/make_reference.py` (do not edit). float64 `.npy`, "
+                "Keras/cascade layouts.\n\n| case | what |\n|---|---|\n")
+        for case, doc in MANIFEST:
+            f.write(f"| `{case}` | {doc} |\n")
+
+
+def main():
+    if os.path.isdir(OUT):
+        shutil.rmtree(OUT)
+    os.makedirs(OUT)
+    dense_cases()
+    conv_cases()
+    pool_cases()
+    activation_cases()
+    batch_norm_cases()
+    spatial_cases()
+    residual_cases()
+    conv_nd_cases()
+    conv_transpose_cases()
+    pool_nd_cases()
+    maxout_time_distributed_cases()
+    recurrent_cases()
+    loss_cases()
+    optimizer_cases()
+    more_optimizer_cases()
+    model_cases()
+    write_manifest()
+    total = sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(OUT) for f in fs)
+    print(f"{len(MANIFEST)} cases, {total / 1024:.0f} KiB in {OUT}")
+
+
+if __name__ == "__main__":
+    main()
