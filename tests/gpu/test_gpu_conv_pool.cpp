@@ -51,10 +51,11 @@ TEST_CASE("gpu conv2d forward and backward against naive loops (strides, padding
     const cfg cases[] = {{2, 7, 9, 3, 5, 3, 1, 1, 1}, {3, 11, 10, 2, 4, 5, 2, 2, 1}, {1, 9, 9, 3, 2, 3, 1, 2, 2},
                          {2, 6, 5, 7, 3, 1, 1, 0, 1}, {2, 28, 28, 1, 32, 5, 1, 0, 1}};
     for (const auto& t : cases) {
-        gpu::conv2d_geometry g{};
-        g.h = t.h; g.w = t.w; g.c = t.c; g.kh = g.kw = t.k; g.sh = g.sw = t.s; g.ph = g.pw = t.p; g.dh = g.dw = t.d;
-        g.oh = (t.h + 2 * t.p - t.d * (t.k - 1) - 1) / t.s + 1;
-        g.ow = (t.w + 2 * t.p - t.d * (t.k - 1) - 1) / t.s + 1;
+        cc::kernels::cpu::conv2d_geometry g2{};
+        g2.h = t.h; g2.w = t.w; g2.c = t.c; g2.kh = g2.kw = t.k; g2.sh = g2.sw = t.s; g2.ph = g2.pw = t.p; g2.dh = g2.dw = t.d;
+        g2.oh = (t.h + 2 * t.p - t.d * (t.k - 1) - 1) / t.s + 1;
+        g2.ow = (t.w + 2 * t.p - t.d * (t.k - 1) - 1) / t.s + 1;
+        const cc::kernels::conv_geometry g = g2;   // the 3-D geometry with d = 1
         const auto x = random_vector(t.n * t.h * t.w * t.c, rg), w = random_vector(t.k * t.k * t.c * t.f, rg),
                    b = random_vector(t.f, rg), dy = random_vector(t.n * g.oh * g.ow * t.f, rg);
         // Naive references in double.
@@ -84,14 +85,14 @@ TEST_CASE("gpu conv2d forward and backward against naive loops (strides, padding
                         y[o] = acc;
                     }
         const auto gx = upload<4>(x, {t.n, t.h, t.w, t.c});
-        const auto gw = upload<4>(w, {t.k, t.k, t.c, t.f});
+        const auto gw = upload<4>(w, {t.k, t.k, t.c, t.f});   // (KH, KW, C, F)
         const auto gb = upload<1>(b, {t.f});
         const auto gdy = upload<4>(dy, {t.n, g.oh, g.ow, t.f});
         gpu::device_tensor<float, 4> gy, gdw(gw.shape()), gdx;
         gpu::device_tensor<float, 1> gdb(gb.shape());
-        gpu::device_tensor<float, 2> col, dcol;
-        gpu::conv2d_forward(g, gx, gw, &gb, gy, col);
-        gpu::conv2d_backward(g, gx, gdy, gw, gdw, &gdb, &gdx, col, dcol);
+        cc::kernels::conv_workspace<float> unused;
+        cc::kernels::conv_forward(g, gx, gw, &gb, gy, unused, true);
+        cc::kernels::conv_backward(g, gx, gdy, gw, gdw, &gdb, &gdx, unused);
         INFO("case n h w c f k s p d = ", t.n, " ", t.h, " ", t.w, " ", t.c, " ", t.f, " ", t.k, " ", t.s, " ", t.p, " ", t.d);
         // Float sums of up to K·K·C (forward, dx) or N·OH·OW (dw, db) terms of size ≤ 1: |Δ| ≤ 8·terms·ε.
         CHECK(max_abs_diff(download(gy), y) <= 8.0 * double(t.k * t.k * t.c) * FLT_EPSILON);
@@ -106,7 +107,8 @@ TEST_CASE("gpu max and average pooling against naive loops (overlapping and odd 
     cc::rng rg(2);
     struct cfg { std::size_t n, h, w, c, p, s; };
     for (const cfg t : {cfg{2, 8, 8, 3, 2, 2}, cfg{3, 7, 9, 5, 3, 2}, cfg{1, 5, 5, 33, 2, 1}}) {
-        gpu::pool2d_geometry g{t.h, t.w, t.c, t.p, t.p, t.s, t.s, (t.h - t.p) / t.s + 1, (t.w - t.p) / t.s + 1};
+        const cc::kernels::pool_geometry g =
+            cc::kernels::cpu::pool2d_geometry{t.h, t.w, t.c, t.p, t.p, t.s, t.s, (t.h - t.p) / t.s + 1, (t.w - t.p) / t.s + 1};
         const auto x = random_vector(t.n * t.h * t.w * t.c, rg), dy = random_vector(t.n * g.oh * g.ow * t.c, rg);
         std::vector<double> ymax(dy.size()), yavg(dy.size()), dxmax(x.size()), dxavg(x.size());
         for (std::size_t s = 0; s < t.n; ++s)
@@ -131,13 +133,13 @@ TEST_CASE("gpu max and average pooling against naive loops (overlapping and odd 
         const auto gdy = upload<4>(dy, {t.n, g.oh, g.ow, t.c});
         gpu::device_tensor<float, 4> gy(gdy.shape()), gdx(gx.shape());
         INFO("case n h w c p s = ", t.n, " ", t.h, " ", t.w, " ", t.c, " ", t.p, " ", t.s);
-        gpu::max_pool2d_forward(g, t.n, gx.data(), gy.data());
+        gpu::max_pool_forward(g, t.n, gx.data(), gy.data());
         CHECK(max_abs_diff(download(gy), ymax) == 0);
-        gpu::max_pool2d_backward(g, t.n, gx.data(), gy.data(), gdy.data(), gdx.data());
+        gpu::max_pool_backward(g, t.n, gx.data(), gy.data(), gdy.data(), gdx.data());
         CHECK(max_abs_diff(download(gdx), dxmax) <= 4 * FLT_EPSILON);   // overlapping windows add in any order
-        gpu::avg_pool2d_forward(g, t.n, gx.data(), gy.data());
+        gpu::avg_pool_forward(g, t.n, gx.data(), gy.data());
         CHECK(max_abs_diff(download(gy), yavg) <= 4 * FLT_EPSILON);
-        gpu::avg_pool2d_backward(g, t.n, gdy.data(), gdx.data());
+        gpu::avg_pool_backward(g, t.n, gdy.data(), gdx.data());
         CHECK(max_abs_diff(download(gdx), dxavg) <= 4 * FLT_EPSILON);
     }
 }

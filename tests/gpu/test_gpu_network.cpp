@@ -3,6 +3,7 @@
 // fused softmax + cross-entropy and through mse. Skips where no GPU is present.
 #include <cascade/cascade.hpp>
 #include <cascade/backend/gpu.hpp>
+#include <cascade/models/mnist_cnn.hpp>
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -112,4 +113,37 @@ TEST_CASE("flatten and dropout on the GPU: the same masks and weights as on the 
         CHECK(lg == doctest::Approx(lc).epsilon(1e-5));
     }
     CHECK(max_param_difference(c, g) < 1e-5);
+}
+
+TEST_CASE("convolution and pooling networks (mnist_cnn; conv1d/conv3d with strides, dilation, padding) match the CPU") {
+    if (!have_gpu()) {
+        MESSAGE("no GPU present: skipped (runs on the device machine)");
+        return;
+    }
+    auto compare = [&]<class Model, class In>(Model*, In*, std::size_t classes) {
+        typename Model::template on<cc::backend::cpu, float> c{11};
+        typename Model::template on<cc::backend::gpu, float> g{11};
+        auto x = cc::host_tensor<float, In::rank + 1>(cc::batch_shape<In>(8));
+        cc::host_tensor<float, 2> t(std::array<std::size_t, 2>{8, classes});
+        cc::rng r(4);
+        for (auto& v : x) v = float(cc::detail::uniform01(r));
+        t.fill(0);
+        for (std::size_t i = 0; i < 8; ++i) t(i, r() % classes) = 1;
+        const auto xd = gpu::to_device(x);
+        const auto td = gpu::to_device(t);
+        cc::optimizers::adam oc, og;
+        for (int s = 0; s < 3; ++s) {
+            const float lc = cc::train::step(c, cc::losses::categorical_crossentropy{}, oc, x, t);
+            const float lg = cc::train::step(g, cc::losses::categorical_crossentropy{}, og, xd, td);
+            CHECK(lg == doctest::Approx(lc).epsilon(1e-5));
+        }
+        CHECK(max_param_difference(c, g) < 1e-5);
+    };
+    compare(static_cast<cc::models::mnist_cnn*>(nullptr), static_cast<cc::shape<28, 28, 1>*>(nullptr), 10);
+    using seq = cc::net::sequential<cc::shape<30, 3>, L::conv1d<8, 3, 2, L::padding::same, 2>, L::relu, L::max_pool1d<2>,
+                                    L::conv1d<4, 3>, L::relu, L::avg_pool1d<2>, L::flatten, L::dense<5>, L::softmax>;
+    compare(static_cast<seq*>(nullptr), static_cast<cc::shape<30, 3>*>(nullptr), 5);
+    using vol = cc::net::sequential<cc::shape<6, 7, 5, 2>, L::conv3d<4, 3, 1, L::padding::same>, L::relu, L::max_pool3d<2>,
+                                    L::flatten, L::dense<3>, L::softmax>;
+    compare(static_cast<vol*>(nullptr), static_cast<cc::shape<6, 7, 5, 2>*>(nullptr), 3);
 }

@@ -1,102 +1,160 @@
 #pragma once
-// GPU 2-D pooling over NHWC tensors, 'valid' windows, with the CPU path's semantics (kernels/cpu/pool.hpp):
+// GPU 1-D/2-D/3-D pooling over channels-last tensors, 'valid' windows, on the CPU path's 3-D geometry and
+// with its semantics (kernels/cpu/pool.hpp, kernels/pool.hpp):
 //   max: y = max over the window; backward sends each window's dy to its FIRST maximal element in
 //        row-major order (recomputed from x and y, as on the CPU); overlapping windows add (atomicAdd, so
 //        with stride < pool the summation order — and the last bit — may vary between runs)
-//   avg: y = mean over the window; backward spreads dy / (ph·pw) over the window (a gather: no atomics)
+//   avg: y = mean over the window; backward spreads dy / window size (a gather: no atomics)
 #include "cascade/gpu/device_tensor.hpp"
-#include "cascade/kernels/cpu/pool.hpp"   // pool2d_geometry (plain data)
+#include "cascade/kernels/channels_last.hpp"
 #include "cascade/kernels/gpu/elementwise.hpp"
+#include "cascade/kernels/pool.hpp"   // pool_geometry (plain data), the CPU overloads
 
 namespace cascade::gpu {
 
-using cascade::kernels::cpu::pool2d_geometry;
+using cascade::kernels::cpu::pool_geometry;
+
+// Output element i → (sample, oz, oy, ox, c) and the offset of its window's first input element.
+struct pool_index {
+    std::size_t c, base;
+    __device__ pool_index(const pool_geometry& g, std::size_t i) {
+        c = i % g.c;
+        const std::size_t ox = (i / g.c) % g.ow, oy = (i / (g.c * g.ow)) % g.oh, oz = (i / (g.c * g.ow * g.oh)) % g.od,
+                          s = i / (g.c * g.ow * g.oh * g.od);
+        base = s * g.d * g.h * g.w * g.c + (((oz * g.sd) * g.h + oy * g.sh) * g.w + ox * g.sw) * g.c + c;
+    }
+};
+__device__ inline std::size_t window_offset(const pool_geometry& g, std::size_t a, std::size_t b, std::size_t e) {
+    return ((a * g.h + b) * g.w + e) * g.c;
+}
 
 template <class T>
-__global__ void max_pool2d_forward_kernel(pool2d_geometry g, std::size_t n, const T* __restrict__ x, T* __restrict__ y) {
-    const std::size_t total = n * g.oh * g.ow * g.c;
+__global__ void max_pool_forward_kernel(pool_geometry g, std::size_t n, const T* __restrict__ x, T* __restrict__ y) {
+    const std::size_t total = n * g.od * g.oh * g.ow * g.c;
     for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < total; i += std::size_t(gridDim.x) * blockDim.x) {
-        const std::size_t c = i % g.c, ox = (i / g.c) % g.ow, oy = (i / (g.c * g.ow)) % g.oh, s = i / (g.c * g.ow * g.oh);
-        const T* xs = x + s * g.h * g.w * g.c;
-        T m = xs[((oy * g.sh) * g.w + ox * g.sw) * g.c + c];
-        for (std::size_t a = 0; a < g.ph; ++a)
-            for (std::size_t b = 0; b < g.pw; ++b) {
-                const T v = xs[((oy * g.sh + a) * g.w + ox * g.sw + b) * g.c + c];
-                m = v > m ? v : m;
-            }
+        const pool_index p(g, i);
+        T m = x[p.base];
+        for (std::size_t a = 0; a < g.kd; ++a)
+            for (std::size_t b = 0; b < g.kh; ++b)
+                for (std::size_t e = 0; e < g.kw; ++e) {
+                    const T v = x[p.base + window_offset(g, a, b, e)];
+                    m = v > m ? v : m;
+                }
         y[i] = m;
     }
 }
 
 template <class T>
-__global__ void max_pool2d_backward_kernel(pool2d_geometry g, std::size_t n, const T* __restrict__ x, const T* __restrict__ y,
-                                           const T* __restrict__ dy, T* __restrict__ dx) {
-    const std::size_t total = n * g.oh * g.ow * g.c;
+__global__ void max_pool_backward_kernel(pool_geometry g, std::size_t n, const T* __restrict__ x, const T* __restrict__ y,
+                                         const T* __restrict__ dy, T* __restrict__ dx) {
+    const std::size_t total = n * g.od * g.oh * g.ow * g.c;
     for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < total; i += std::size_t(gridDim.x) * blockDim.x) {
-        const std::size_t c = i % g.c, ox = (i / g.c) % g.ow, oy = (i / (g.c * g.ow)) % g.oh, s = i / (g.c * g.ow * g.oh);
-        const std::size_t base = s * g.h * g.w * g.c;
-        for (std::size_t a = 0; a < g.ph; ++a)
-            for (std::size_t b = 0; b < g.pw; ++b) {
-                const std::size_t k = base + ((oy * g.sh + a) * g.w + ox * g.sw + b) * g.c + c;
-                if (x[k] == y[i]) {
-                    atomicAdd(dx + k, dy[i]);
-                    return;
+        const pool_index p(g, i);
+        bool routed = false;
+        for (std::size_t a = 0; a < g.kd && !routed; ++a)
+            for (std::size_t b = 0; b < g.kh && !routed; ++b)
+                for (std::size_t e = 0; e < g.kw && !routed; ++e) {
+                    const std::size_t k = p.base + window_offset(g, a, b, e);
+                    if (x[k] == y[i]) {
+                        atomicAdd(dx + k, dy[i]);
+                        routed = true;
+                    }
                 }
-            }
     }
 }
 
 template <class T>
-__global__ void avg_pool2d_forward_kernel(pool2d_geometry g, std::size_t n, const T* __restrict__ x, T* __restrict__ y) {
-    const std::size_t total = n * g.oh * g.ow * g.c;
-    const T inv = T(1) / T(g.ph * g.pw);
+__global__ void avg_pool_forward_kernel(pool_geometry g, std::size_t n, const T* __restrict__ x, T* __restrict__ y) {
+    const std::size_t total = n * g.od * g.oh * g.ow * g.c;
+    const T inv = T(1) / T(g.kd * g.kh * g.kw);
     for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < total; i += std::size_t(gridDim.x) * blockDim.x) {
-        const std::size_t c = i % g.c, ox = (i / g.c) % g.ow, oy = (i / (g.c * g.ow)) % g.oh, s = i / (g.c * g.ow * g.oh);
-        const T* xs = x + s * g.h * g.w * g.c;
+        const pool_index p(g, i);
         T acc = 0;
-        for (std::size_t a = 0; a < g.ph; ++a)
-            for (std::size_t b = 0; b < g.pw; ++b) acc += xs[((oy * g.sh + a) * g.w + ox * g.sw + b) * g.c + c];
+        for (std::size_t a = 0; a < g.kd; ++a)
+            for (std::size_t b = 0; b < g.kh; ++b)
+                for (std::size_t e = 0; e < g.kw; ++e) acc += x[p.base + window_offset(g, a, b, e)];
         y[i] = acc * inv;
     }
 }
 
-// dx[n, iy, ix, c] = Σ over windows containing (iy, ix) of dy / (ph·pw).
+// First and last window index o with o·s ≤ i < o·s + k (inclusive range; empty when lo > hi).
+__device__ inline void windows_covering(std::size_t i, std::size_t k, std::size_t s, std::size_t count, std::size_t& lo,
+                                        std::size_t& hi) {
+    lo = i + 1 > k ? (i + 1 - k + s - 1) / s : 0;
+    hi = i / s;
+    if (hi >= count) hi = count - 1;
+}
+
+// dx[n, iz, iy, ix, c] = Σ over windows containing the element of dy / (kd·kh·kw).
 template <class T>
-__global__ void avg_pool2d_backward_kernel(pool2d_geometry g, std::size_t n, const T* __restrict__ dy, T* __restrict__ dx) {
-    const std::size_t total = n * g.h * g.w * g.c;
-    const T inv = T(1) / T(g.ph * g.pw);
+__global__ void avg_pool_backward_kernel(pool_geometry g, std::size_t n, const T* __restrict__ dy, T* __restrict__ dx) {
+    const std::size_t total = n * g.d * g.h * g.w * g.c;
+    const T inv = T(1) / T(g.kd * g.kh * g.kw);
     for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < total; i += std::size_t(gridDim.x) * blockDim.x) {
-        const std::size_t c = i % g.c, ix = (i / g.c) % g.w, iy = (i / (g.c * g.w)) % g.h, s = i / (g.c * g.w * g.h);
+        const std::size_t c = i % g.c, ix = (i / g.c) % g.w, iy = (i / (g.c * g.w)) % g.h, iz = (i / (g.c * g.w * g.h)) % g.d,
+                          s = i / (g.c * g.w * g.h * g.d);
+        std::size_t z0, z1, y0, y1, x0, x1;
+        windows_covering(iz, g.kd, g.sd, g.od, z0, z1);
+        windows_covering(iy, g.kh, g.sh, g.oh, y0, y1);
+        windows_covering(ix, g.kw, g.sw, g.ow, x0, x1);
         T acc = 0;
-        // Windows oy with oy·sh ≤ iy < oy·sh + ph.
-        const std::size_t oy_lo = iy + 1 > g.ph ? (iy + 1 - g.ph + g.sh - 1) / g.sh : 0, oy_hi = iy / g.sh;
-        const std::size_t ox_lo = ix + 1 > g.pw ? (ix + 1 - g.pw + g.sw - 1) / g.sw : 0, ox_hi = ix / g.sw;
-        for (std::size_t oy = oy_lo; oy <= oy_hi && oy < g.oh; ++oy)
-            for (std::size_t ox = ox_lo; ox <= ox_hi && ox < g.ow; ++ox) acc += dy[((s * g.oh + oy) * g.ow + ox) * g.c + c];
+        for (std::size_t oz = z0; oz <= z1; ++oz)
+            for (std::size_t oy = y0; oy <= y1; ++oy)
+                for (std::size_t ox = x0; ox <= x1; ++ox) acc += dy[(((s * g.od + oz) * g.oh + oy) * g.ow + ox) * g.c + c];
         dx[i] = acc * inv;
     }
 }
 
 template <class T>
-void max_pool2d_forward(const pool2d_geometry& g, std::size_t n, const T* x, T* y) {
-    max_pool2d_forward_kernel<T><<<grid_for(n * g.oh * g.ow * g.c), elementwise_block, 0, current_stream()>>>(g, n, x, y);
-    check_launch("max_pool2d_forward");
+void max_pool_forward(const pool_geometry& g, std::size_t n, const T* x, T* y) {
+    max_pool_forward_kernel<T><<<grid_for(n * g.out_sample()), elementwise_block, 0, current_stream()>>>(g, n, x, y);
+    check_launch("max_pool_forward");
 }
 template <class T>
-void max_pool2d_backward(const pool2d_geometry& g, std::size_t n, const T* x, const T* y, const T* dy, T* dx) {
-    check(hipMemsetAsync(dx, 0, n * g.h * g.w * g.c * sizeof(T), current_stream()), "hipMemsetAsync");
-    max_pool2d_backward_kernel<T><<<grid_for(n * g.oh * g.ow * g.c), elementwise_block, 0, current_stream()>>>(g, n, x, y, dy, dx);
-    check_launch("max_pool2d_backward");
+void max_pool_backward(const pool_geometry& g, std::size_t n, const T* x, const T* y, const T* dy, T* dx) {
+    check(hipMemsetAsync(dx, 0, n * g.sample() * sizeof(T), current_stream()), "hipMemsetAsync");
+    max_pool_backward_kernel<T><<<grid_for(n * g.out_sample()), elementwise_block, 0, current_stream()>>>(g, n, x, y, dy, dx);
+    check_launch("max_pool_backward");
 }
 template <class T>
-void avg_pool2d_forward(const pool2d_geometry& g, std::size_t n, const T* x, T* y) {
-    avg_pool2d_forward_kernel<T><<<grid_for(n * g.oh * g.ow * g.c), elementwise_block, 0, current_stream()>>>(g, n, x, y);
-    check_launch("avg_pool2d_forward");
+void avg_pool_forward(const pool_geometry& g, std::size_t n, const T* x, T* y) {
+    avg_pool_forward_kernel<T><<<grid_for(n * g.out_sample()), elementwise_block, 0, current_stream()>>>(g, n, x, y);
+    check_launch("avg_pool_forward");
 }
 template <class T>
-void avg_pool2d_backward(const pool2d_geometry& g, std::size_t n, const T* dy, T* dx) {
-    avg_pool2d_backward_kernel<T><<<grid_for(n * g.h * g.w * g.c), elementwise_block, 0, current_stream()>>>(g, n, dy, dx);
-    check_launch("avg_pool2d_backward");
+void avg_pool_backward(const pool_geometry& g, std::size_t n, const T* dy, T* dx) {
+    avg_pool_backward_kernel<T><<<grid_for(n * g.sample()), elementwise_block, 0, current_stream()>>>(g, n, dy, dx);
+    check_launch("avg_pool_backward");
 }
 
 } // namespace cascade::gpu
+
+namespace cascade::kernels {
+
+// kernels/pool.hpp's contract on device tensors.
+template <class T, std::size_t R>
+void max_pool_forward(const pool_geometry& g, const gpu::device_tensor<T, R>& x, gpu::device_tensor<T, R>& y) {
+    const std::size_t n = x.shape()[0];
+    ensure_shape(y, channels_last_shape<R>(n, g.od, g.oh, g.ow, g.c));
+    gpu::max_pool_forward(g, n, x.data(), y.data());
+}
+template <class T, std::size_t R>
+void max_pool_backward(const pool_geometry& g, const gpu::device_tensor<T, R>& x, const gpu::device_tensor<T, R>& y,
+                       const gpu::device_tensor<T, R>& dy, gpu::device_tensor<T, R>& dx) {
+    ensure_shape(dx, x.shape());
+    gpu::max_pool_backward(g, x.shape()[0], x.data(), y.data(), dy.data(), dx.data());
+}
+template <class T, std::size_t R>
+void avg_pool_forward(const pool_geometry& g, const gpu::device_tensor<T, R>& x, gpu::device_tensor<T, R>& y) {
+    const std::size_t n = x.shape()[0];
+    ensure_shape(y, channels_last_shape<R>(n, g.od, g.oh, g.ow, g.c));
+    gpu::avg_pool_forward(g, n, x.data(), y.data());
+}
+template <class T, std::size_t R>
+void avg_pool_backward(const pool_geometry& g, const gpu::device_tensor<T, R>& dy, gpu::device_tensor<T, R>& dx) {
+    const std::size_t n = dy.shape()[0];
+    ensure_shape(dx, channels_last_shape<R>(n, g.d, g.h, g.w, g.c));
+    gpu::avg_pool_backward(g, n, dy.data(), dx.data());
+}
+
+} // namespace cascade::kernels
