@@ -2,8 +2,7 @@
 // torch_workloads.py --device cuda): float32, inputs and targets resident on the GPU, training step =
 // train::step on backend::gpu, inference = forward in inference mode. Timed with the stream synchronised
 // at the end of each repetition. Prints one JSON line per workload (the peers' schema, peer "cascade-gpu").
-//   cascade_gpu_workloads [--workload fit1d|mnist_cnn|cifar_dense|cifar_cnn|all] [--min-time S] [--reps R]
-// dncnn waits for batch normalisation on the GPU (docs/gpu.md).
+//   cascade_gpu_workloads [--workload fit1d|mnist_cnn|cifar_dense|cifar_cnn|dncnn|all] [--min-time S] [--reps R]
 #include <cascade/cascade.hpp>
 #include <cascade/backend/gpu.hpp>
 #include <cascade/models/cifar10_cnn.hpp>
@@ -22,6 +21,17 @@ namespace cc = cascade;
 namespace gpu = cascade::gpu;
 
 namespace {
+namespace L = cc::layers;
+// DnCNN as in bench/peers/cascade_workloads.cpp: 557,248 trainable parameters, PyTorch's BN momentum/ε.
+using dn_conv = L::conv2d<64, 3, 1, L::padding::same, cc::init::glorot_uniform, false>;
+using dn_bn = L::batch_norm<cc::ratio<9, 10>, cc::ratio<1, 100000>>;
+using dncnn = cc::net::sequential<cc::shape<64, 64, 2>, cc::net::residual_subtract<
+    L::conv2d<64, 3, 1, L::padding::same>, L::relu,
+    dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu,
+    dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu,
+    dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu,
+    L::conv2d<2, 3, 1, L::padding::same, cc::init::glorot_uniform, false>>>;
+
 struct options {
     std::string workload = "all";
     double min_time = 1.0;
@@ -101,6 +111,7 @@ int main(int argc, char** argv) try {
     if (want("mnist_cnn")) run<cc::models::mnist_cnn>("mnist_cnn", o, 64, cce, cc::optimizers::adam{}, true);
     if (want("cifar_dense")) run<cc::models::cifar10_dense>("cifar_dense", o, 32, cce, cc::optimizers::adam{}, true);
     if (want("cifar_cnn")) run<cc::models::cifar10_cnn>("cifar_cnn", o, 32, cce, cc::optimizers::adam{}, true);
+    if (want("dncnn")) run<dncnn>("dncnn", o, 8, cc::losses::mse{}, cc::optimizers::adam{}, false);
     return 0;
 } catch (const std::exception& e) {
     std::fprintf(stderr, "cascade_gpu_workloads: %s\n", e.what());

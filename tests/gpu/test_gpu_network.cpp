@@ -147,3 +147,46 @@ TEST_CASE("convolution and pooling networks (mnist_cnn; conv1d/conv3d with strid
                                     L::flatten, L::dense<3>, L::softmax>;
     compare(static_cast<vol*>(nullptr), static_cast<cc::shape<6, 7, 5, 2>*>(nullptr), 3);
 }
+
+TEST_CASE("batch norm in a DnCNN-style residual block: training, moving statistics and inference match the CPU") {
+    if (!have_gpu()) {
+        MESSAGE("no GPU present: skipped (runs on the device machine)");
+        return;
+    }
+    using conv = L::conv2d<8, 3, 1, L::padding::same, cc::init::glorot_uniform, false>;
+    using dn = cc::net::sequential<cc::shape<12, 10, 2>, cc::net::residual_subtract<
+        L::conv2d<8, 3, 1, L::padding::same>, L::relu, conv, L::batch_norm<>, L::relu, conv, L::batch_norm<>, L::relu,
+        L::conv2d<2, 3, 1, L::padding::same, cc::init::glorot_uniform, false>>>;
+    dn::on<cc::backend::cpu, float> c{2};
+    dn::on<cc::backend::gpu, float> g{2};
+    cc::host_tensor<float, 4> x(cc::batch_shape<cc::shape<12, 10, 2>>(4)), t(cc::batch_shape<cc::shape<12, 10, 2>>(4));
+    cc::rng r(6);
+    for (auto& v : x) v = float(cc::detail::uniform01(r));
+    for (auto& v : t) v = float(cc::detail::uniform01(r));
+    const auto xd = gpu::to_device(x);
+    const auto td = gpu::to_device(t);
+    cc::optimizers::adam oc, og;
+    for (int s = 0; s < 3; ++s) {
+        const float lc = cc::train::step(c, cc::losses::mse{}, oc, x, t);
+        const float lg = cc::train::step(g, cc::losses::mse{}, og, xd, td);
+        CHECK(lg == doctest::Approx(lc).epsilon(1e-5));
+    }
+    CHECK(max_param_difference(c, g) < 1e-5);
+    // Moving statistics (buffers) and an inference pass.
+    std::vector<float> bc, bg;
+    std::apply([&](auto&... b) { ((bc.insert(bc.end(), b.begin(), b.end())), ...); }, c.buffers());
+    auto append_device = [&](auto& b) {
+        const auto h = gpu::to_host(b);
+        bg.insert(bg.end(), h.begin(), h.end());
+    };
+    std::apply([&](auto&... b) { (append_device(b), ...); }, g.buffers());
+    REQUIRE(bc.size() == bg.size());
+    double worst = 0;
+    for (std::size_t i = 0; i < bc.size(); ++i) worst = std::max(worst, double(std::abs(bc[i] - bg[i])));
+    CHECK(worst < 1e-5);
+    const cc::host_tensor<float, 4> yc = c.forward(x, cc::mode::infer);
+    const auto yg = gpu::to_host(g.forward(xd, cc::mode::infer));
+    worst = 0;
+    for (std::size_t i = 0; i < yc.size(); ++i) worst = std::max(worst, double(std::abs(yc.data()[i] - yg.data()[i])));
+    CHECK(worst < 1e-5);
+}

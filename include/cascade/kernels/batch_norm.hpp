@@ -5,9 +5,12 @@
 
 namespace cascade::kernels {
 
-// The per-batch state the backward pass needs.
+// The per-batch state the backward pass needs, for activations of tensor type X (a backend specialises it
+// for its own tensors: kernels/gpu/batch_norm.hpp).
+template <class X>
+struct batch_norm_cache;
 template <class T, std::size_t R>
-struct batch_norm_cache {
+struct batch_norm_cache<host_tensor<T, R>> {
     host_tensor<T, R> xhat;
     host_tensor<T, 1> mean, var, inv_std;
     host_tensor<T, 1> affine;   // inference: per-channel scale and shift
@@ -16,7 +19,7 @@ struct batch_norm_cache {
 
 template <class T, std::size_t R>
 void batch_norm_train_forward(const host_tensor<T, R>& x, const host_tensor<T, 1>& gamma,
-                              const host_tensor<T, 1>& beta, T eps, batch_norm_cache<T, R>& cache,
+                              const host_tensor<T, 1>& beta, T eps, batch_norm_cache<host_tensor<T, R>>& cache,
                               host_tensor<T, R>& y) {
     const std::size_t c = gamma.size(), rows = x.size() / c;
     ensure_shape(y, x.shape());
@@ -31,7 +34,7 @@ void batch_norm_train_forward(const host_tensor<T, R>& x, const host_tensor<T, 1
 // moving = momentum · moving + (1 − momentum) · batch; the variance with Bessel's correction
 // (rows / (rows − 1)), as PyTorch and Keras' fused implementation do.
 template <class T, std::size_t R>
-void batch_norm_update_moving(const batch_norm_cache<T, R>& cache, std::size_t rows, T momentum,
+void batch_norm_update_moving(const batch_norm_cache<host_tensor<T, R>>& cache, std::size_t rows, T momentum,
                               host_tensor<T, 1>& moving_mean, host_tensor<T, 1>& moving_var) {
     const T bessel = rows > 1 ? T(rows) / T(rows - 1) : T(1);
     for (std::size_t j = 0; j < moving_mean.size(); ++j) {
@@ -43,7 +46,7 @@ void batch_norm_update_moving(const batch_norm_cache<T, R>& cache, std::size_t r
 template <class T, std::size_t R>
 void batch_norm_infer_forward(const host_tensor<T, R>& x, const host_tensor<T, 1>& gamma,
                               const host_tensor<T, 1>& beta, const host_tensor<T, 1>& moving_mean,
-                              const host_tensor<T, 1>& moving_var, T eps, batch_norm_cache<T, R>& cache,
+                              const host_tensor<T, 1>& moving_var, T eps, batch_norm_cache<host_tensor<T, R>>& cache,
                               host_tensor<T, R>& y) {
     const std::size_t c = gamma.size();
     ensure_shape(y, x.shape());
@@ -53,7 +56,7 @@ void batch_norm_infer_forward(const host_tensor<T, R>& x, const host_tensor<T, 1
 }
 
 template <class T, std::size_t R>
-void batch_norm_backward(batch_norm_cache<T, R>& cache, const host_tensor<T, R>& dy, const host_tensor<T, 1>& gamma,
+void batch_norm_backward(batch_norm_cache<host_tensor<T, R>>& cache, const host_tensor<T, R>& dy, const host_tensor<T, 1>& gamma,
                          host_tensor<T, 1>& dgamma, host_tensor<T, 1>& dbeta, host_tensor<T, R>* dx) {
     const std::size_t c = gamma.size();
     if (dx) ensure_shape(*dx, dy.shape());

@@ -24,7 +24,7 @@ struct batch_norm : any_input {
         static constexpr T momentum = ratio_value<T, Momentum>, eps = ratio_value<T, Epsilon>;
         template <std::size_t K> using tensor = typename B::template tensor<T, K>;
         tensor<1> gamma, beta, dgamma, dbeta, moving_mean, moving_var;
-        kernels::batch_norm_cache<T, R> cache;
+        kernels::batch_norm_cache<tensor<R>> cache;
 
         explicit impl(rng&)
             : gamma(B::template filled<T, 1>({C}, T(1))), beta(B::template filled<T, 1>({C})), dgamma(beta), dbeta(beta),
