@@ -11,10 +11,12 @@
 #include <cascade/metrics/confusion_matrix.hpp>
 #include <cascade/models/airshower.hpp>
 
+#include "common/cli.hpp"
+#include "common/report.hpp"
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <functional>
 #include <iostream>
 #include <string>
@@ -24,43 +26,29 @@ namespace cc = cascade;
 namespace toy = cc::data::toy;
 
 namespace {
-struct args {
-    std::size_t events = 40000, epochs = 8, batch_size = 64;
-    double lr = 1e-3, test_fraction = 0.2, validation_split = 0.1;
+struct args : cc::examples::training_args {
+    std::size_t events = 40000;
+    double test_fraction = 0.2, validation_split = 0.1;
     std::size_t patience = 5;
     std::string task = "both", history_prefix;
-    int threads = 0;
-    std::uint64_t seed = 42;
+    args() : training_args{.epochs = 8, .batch_size = 64, .lr = 1e-3} {}   // epochs per task
 };
 
 args parse(int argc, char** argv) {
     args a;
-    auto need = [&](int& i) -> const char* {
-        if (i + 1 >= argc) throw cc::error(std::string("missing value after ") + argv[i]);
-        return argv[++i];
-    };
-    for (int i = 1; i < argc; ++i) {
-        const std::string k = argv[i];
-        if (k == "--full") a.epochs = 40;
-        else if (k == "--task") a.task = need(i);
-        else if (k == "--events") a.events = std::stoul(need(i));
-        else if (k == "--epochs") a.epochs = std::stoul(need(i));
-        else if (k == "--batch-size") a.batch_size = std::stoul(need(i));
-        else if (k == "--lr") a.lr = std::stod(need(i));
-        else if (k == "--test-fraction") a.test_fraction = std::stod(need(i));
-        else if (k == "--validation-split") a.validation_split = std::stod(need(i));
-        else if (k == "--patience") a.patience = std::stoul(need(i));
-        else if (k == "--seed") a.seed = std::stoull(need(i));
-        else if (k == "--threads") a.threads = std::stoi(need(i));
-        else if (k == "--history-prefix") a.history_prefix = need(i);
-        else if (k == "--help" || k == "-h") {
-            std::cout << "usage: airshower [--full] [--task xmax|mass|both] [--events N] [--epochs E] [--batch-size B]\n"
-                         "                 [--lr X] [--test-fraction F] [--validation-split F] [--patience P] [--seed S]\n"
-                         "                 [--threads T] [--history-prefix P]\n"
-                         "  default: 40000 events, 8 epochs per task; --full: 40 epochs; lr halves after every quarter of the epochs\n";
-            std::exit(0);
-        } else throw cc::error("unknown argument: " + k + " (see --help)");
-    }
+    bool full = false;
+    cc::examples::cli p{"airshower", "CNNs reconstruct Xmax and classify the primary of toy air showers"};
+    p.flag("--full", full, "40 epochs per task (unless --epochs is given)")
+        .option("--task", a.task, "xmax, mass or both", "xmax|mass|both")
+        .option("--events", a.events, "generated showers")
+        .training(a, "Adam")
+        .option("--test-fraction", a.test_fraction, "fraction of the showers in the test set", "F")
+        .option("--validation-split", a.validation_split, "fraction of the training showers for validation", "F")
+        .option("--patience", a.patience, "early stopping: epochs without a better val_loss", "P")
+        .option("--history-prefix", a.history_prefix, "write the histories to Pxmax.csv and Pmass.csv", "P")
+        .note("--epochs is per task and a maximum (early stopping); lr halves after every quarter of the epochs");
+    p.parse(argc, argv);
+    if (full && !p.given("--epochs")) a.epochs = 40;
     if (a.task != "xmax" && a.task != "mass" && a.task != "both")
         throw cc::error("--task must be xmax, mass or both, got " + a.task);
     if (a.events < 10 || !(a.test_fraction > 0 && a.test_fraction < 1) || !(a.validation_split > 0 && a.validation_split < 1))
@@ -96,12 +84,6 @@ void describe(const toy::airshower_events& ev) {
     }
 }
 
-double total_seconds(const cc::train::history& h) {
-    double t = 0;
-    for (double s : h.seconds) t += s;
-    return t;
-}
-
 void run_xmax(const args& a, const toy::airshower_events& train_ev, const toy::airshower_events& test_ev) {
     std::printf("\n=== Xmax regression ===\n");
     const auto train = toy::xmax_dataset(train_ev), test = toy::xmax_dataset(test_ev);
@@ -128,7 +110,7 @@ void run_xmax(const args& a, const toy::airshower_events& train_ev, const toy::a
         }
     }
     std::printf("Xmax_pred − Xmax_true on %zu test showers (%.1f s training, %zu epochs, weights of epoch %zu):\n",
-                test_ev.size(), total_seconds(h), h.epochs.size(), stop.best_epoch().value_or(0) + 1);
+                test_ev.size(), cc::examples::total_seconds(h), h.epochs.size(), stop.best_epoch().value_or(0) + 1);
     for (std::size_t k = 0; k < 5; ++k) {
         const double mean = sum[k] / n[k];
         std::printf("  %-4s resolution %5.1f g/cm2, bias %+5.1f g/cm2\n", k < 4 ? toy::airshower_species::name[k] : "all",
@@ -153,7 +135,8 @@ void run_mass(const args& a, const toy::airshower_events& train_ev, const toy::a
     const auto pred = cc::train::predict(net, test.x);
     const auto cm = cc::metrics::confusion_matrix::from_outputs(pred, test.y);
     std::printf("test accuracy %.2f %% on %zu showers (%.1f s training, %zu epochs, weights of epoch %zu); chance: 25 %%\n",
-                100 * cm.accuracy(), cm.total(), total_seconds(h), h.epochs.size(), stop.best_epoch().value_or(0) + 1);
+                100 * cm.accuracy(), cm.total(), cc::examples::total_seconds(h), h.epochs.size(),
+                stop.best_epoch().value_or(0) + 1);
     std::printf("confusion matrix (rows: true, columns: predicted; 0 p, 1 He, 2 N, 3 Fe):\n");
     std::cout << cm;
 }

@@ -11,8 +11,10 @@
 #include <cascade/metrics/roc.hpp>
 #include <cascade/models/crayfis_tracks.hpp>
 
+#include "common/cli.hpp"
+#include "common/report.hpp"
+
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -20,43 +22,29 @@
 namespace cc = cascade;
 
 namespace {
-struct args {
-    std::size_t images = 20000, test = 5000, epochs = 8, batch_size = 64;
-    double lr = 1e-3, p1 = 0.6, p2 = 0.1;
-    int threads = 0;
-    std::uint64_t seed = 42;
+struct args : cc::examples::training_args {
+    std::size_t images = 20000, test = 5000;
+    double p1 = 0.6, p2 = 0.1;
     std::string history;
+    args() : training_args{.epochs = 8, .batch_size = 64, .lr = 1e-3} {}
 };
-
-const char* usage =
-    "usage: crayfis_tracks [--images N] [--test N] [--epochs E] [--batch-size B] [--lr X] [--threads T]\n"
-    "                      [--seed S] [--p1 X] [--p2 X] [--full] [--history FILE.csv]\n"
-    "  --p1, --p2   P(track | D1), P(track | D2) of the generated sets (default 0.6, 0.1)\n"
-    "  --full       100000 training images, 20000 test images, 20 epochs\n";
 
 args parse(int argc, char** argv) {
     args a;
-    auto need = [&](int& i) -> const char* {
-        if (i + 1 >= argc) throw cc::error(std::string("missing value after ") + argv[i]);
-        return argv[++i];
-    };
-    for (int i = 1; i < argc; ++i) {
-        const std::string k = argv[i];
-        if (k == "--images") a.images = std::stoul(need(i));
-        else if (k == "--test") a.test = std::stoul(need(i));
-        else if (k == "--epochs") a.epochs = std::stoul(need(i));
-        else if (k == "--batch-size") a.batch_size = std::stoul(need(i));
-        else if (k == "--lr") a.lr = std::stod(need(i));
-        else if (k == "--threads") a.threads = std::stoi(need(i));
-        else if (k == "--seed") a.seed = std::stoull(need(i));
-        else if (k == "--p1") a.p1 = std::stod(need(i));
-        else if (k == "--p2") a.p2 = std::stod(need(i));
-        else if (k == "--full") a.images = 100000, a.test = 20000, a.epochs = 20;
-        else if (k == "--history") a.history = need(i);
-        else if (k == "--help" || k == "-h") {
-            std::cout << usage;
-            std::exit(0);
-        } else throw cc::error("unknown argument: " + k + " (see --help)");
+    bool full = false;
+    cc::examples::cli p{"crayfis_tracks", "a CNN finds particle tracks in toy phone-camera images without track labels"};
+    p.option("--images", a.images, "training images")
+        .option("--test", a.test, "test images")
+        .training(a, "Adam")
+        .option("--p1", a.p1, "P(track | D1) of the generated set D1")
+        .option("--p2", a.p2, "P(track | D2) of the generated set D2")
+        .flag("--full", full, "100000 training images, 20000 test images, 20 epochs (unless given)")
+        .option("--history", a.history, "write the per-epoch history as CSV", "FILE.csv");
+    p.parse(argc, argv);
+    if (full) {
+        if (!p.given("--images")) a.images = 100000;
+        if (!p.given("--test")) a.test = 20000;
+        if (!p.given("--epochs")) a.epochs = 20;
     }
     return a;
 }
@@ -105,10 +93,7 @@ int main(int argc, char** argv) try {
                 cc::metrics::roc_auc(g, track), n);
     std::printf("g's calibration: mean g %.3f vs track fraction %.3f; mean g on track images %.3f, on empty images %.3f\n",
                 g_sum / double(n), tracks / double(n), g_track / tracks, g_noise / (double(n) - tracks));
-    double total = 0;
-    for (double s : history.seconds) total += s;
-    std::printf("time per epoch: %.1f s (mean of %zu, including evaluation on the test images)\n",
-                total / double(history.seconds.size()), history.seconds.size());
+    cc::examples::print_time_per_epoch(history, "the test images");
     return 0;
 } catch (const std::exception& e) {
     std::cerr << "crayfis_tracks: " << e.what() << "\n";

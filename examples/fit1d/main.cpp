@@ -8,10 +8,11 @@
 #include <cascade/data/toy/fit1d.hpp>
 #include <cascade/models/fit1d.hpp>
 
+#include "common/cli.hpp"
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -32,28 +33,19 @@ struct args {
 
 args parse(int argc, char** argv) {
     args a;
-    auto need = [&](int& i) -> const char* {
-        if (i + 1 >= argc) throw cc::error(std::string("missing value after ") + argv[i]);
-        return argv[++i];
-    };
-    for (int i = 1; i < argc; ++i) {
-        const std::string k = argv[i];
-        if (k == "--full") a.epochs_at = {1, 3, 10, 30, 100, 300, 1000, 3000, 10000};
-        else if (k == "--samples") a.samples = std::stoul(need(i));
-        else if (k == "--batch-size") a.batch_size = std::stoul(need(i));
-        else if (k == "--lr") a.lr = std::stod(need(i));
-        else if (k == "--seed") a.seed = std::stoull(need(i));
-        else if (k == "--threads") a.threads = std::stoi(need(i));
-        else if (k == "--verbose") a.verbose = true;
-        else if (k == "--curves") a.curves = need(i);
-        else if (k == "--help" || k == "-h") {
-            std::cout << "usage: fit1d [--full] [--samples N] [--batch-size B] [--lr X] [--seed S] [--threads T]\n"
-                         "             [--verbose] [--curves FILE.csv]\n"
-                         "  checkpoints after 1, 3, 10, 30, 100, 300, 1000 epochs (--full: also 3000, 10000)\n"
-                         "  --verbose: fit's per-epoch progress;  --curves: x, f(x) and each fit at each checkpoint\n";
-            std::exit(0);
-        } else throw cc::error("unknown argument: " + k + " (see --help)");
-    }
+    bool full = false;
+    cc::examples::cli p{"fit1d", "ReLU and sigmoid MLPs fitted to sin(3πx)·exp(−x²) + x/2 on [−1, 1]"};
+    p.flag("--full", full, "also the checkpoints after 3000 and 10000 epochs")
+        .option("--samples", a.samples, "training samples")
+        .option("--batch-size", a.batch_size, "mini-batch size", "B")
+        .option("--lr", a.lr, "Adam learning rate")
+        .option("--seed", a.seed, "seed of the data, the weights and the shuffling", "S")
+        .option("--threads", a.threads, "worker threads (0: all cores)", "T")
+        .flag("--verbose", a.verbose, "fit's per-epoch progress")
+        .option("--curves", a.curves, "write x, f(x) and each fit at each checkpoint as CSV", "FILE.csv")
+        .note("checkpoints after 1, 3, 10, 30, 100, 300, 1000 epochs (--full: also 3000, 10000)");
+    p.parse(argc, argv);
+    if (full) a.epochs_at = {1, 3, 10, 30, 100, 300, 1000, 3000, 10000};
     if (a.samples == 0 || a.batch_size == 0) throw cc::error("--samples and --batch-size must be positive");
     return a;
 }

@@ -7,6 +7,9 @@
 #include <cascade/cascade.hpp>
 #include <cascade/models/galaxy_zoo.hpp>
 
+#include "common/cli.hpp"
+#include "common/report.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -16,40 +19,23 @@ namespace cc = cascade;
 namespace toy = cc::data::toy;
 
 namespace {
-struct args {
+struct args : cc::examples::training_args {
     bool full = false;
-    std::size_t galaxies = 4000, epochs = 6, batch_size = 16;
-    double lr = 1e-3;
-    int threads = 0;
-    std::uint64_t seed = 42;
+    std::size_t galaxies = 4000;
+    args() : training_args{.epochs = 6, .batch_size = 16, .lr = 1e-3} {}
 };
 
 args parse(int argc, char** argv) {
     args a;
-    bool galaxies_set = false, epochs_set = false;
-    auto need = [&](int& i) -> const char* {
-        if (i + 1 >= argc) throw cc::error(std::string("missing value after ") + argv[i]);
-        return argv[++i];
-    };
-    for (int i = 1; i < argc; ++i) {
-        const std::string k = argv[i];
-        if (k == "--full") a.full = true;
-        else if (k == "--galaxies") { a.galaxies = std::stoul(need(i)); galaxies_set = true; }
-        else if (k == "--epochs") { a.epochs = std::stoul(need(i)); epochs_set = true; }
-        else if (k == "--batch-size") a.batch_size = std::stoul(need(i));
-        else if (k == "--lr") a.lr = std::stod(need(i));
-        else if (k == "--seed") a.seed = std::stoull(need(i));
-        else if (k == "--threads") a.threads = std::stoi(need(i));
-        else if (k == "--help" || k == "-h") {
-            std::cout << "usage: galaxy_zoo [--full] [--galaxies N] [--epochs E] [--batch-size B] [--lr X] [--seed S] [--threads T]\n"
-                         "  default: 4 views, 256-unit maxouts, 4000 galaxies, 6 epochs; --full: 2048 units, 8 views,\n"
-                         "  20000 galaxies, 30 epochs\n";
-            std::exit(0);
-        } else throw cc::error("unknown argument: " + k + " (see --help)");
-    }
+    cc::examples::cli p{"galaxy_zoo", "Dieleman's multi-view maxout CNN predicts Galaxy Zoo vote fractions of toy galaxies"};
+    p.flag("--full", a.full, "the winner's 2048-unit maxouts, 8 views, 20000 galaxies, 30 epochs (unless given)")
+        .option("--galaxies", a.galaxies, "generated galaxies (20 % held out for the test)")
+        .training(a, "Adam")
+        .note("default: 4 views, 256-unit maxouts");
+    p.parse(argc, argv);
     if (a.full) {
-        if (!galaxies_set) a.galaxies = 20000;
-        if (!epochs_set) a.epochs = 30;
+        if (!p.given("--galaxies")) a.galaxies = 20000;
+        if (!p.given("--epochs")) a.epochs = 30;
     }
     if (a.galaxies < 10) throw cc::error("--galaxies must be at least 10");
     return a;
@@ -86,11 +72,9 @@ int run(const args& a) {
     auto h = cc::train::fit(net, cc::losses::mse{}, opt, train,
                             {.epochs = a.epochs, .batch_size = a.batch_size, .validation = &test, .seed = a.seed});
     const auto pred = cc::train::predict(net, test.x);
-    double secs = 0;
-    for (double s : h.seconds) secs += s;
     std::printf("test RMSE: %.4f   (constant-mean baseline %.4f; Kaggle 2014: winner 0.0749 on the real images)\n",
                 rmse(pred, test.y), rmse(mean_pred, test.y));
-    std::printf("time per epoch: %.1f s (mean of %zu)\n", secs / double(h.seconds.size()), h.seconds.size());
+    cc::examples::print_time_per_epoch(h, "");
     return 0;
 }
 } // namespace

@@ -6,9 +6,10 @@
 #include <cascade/data/toy/linear_regression.hpp>
 #include <cascade/models/linear_regression.hpp>
 
+#include "common/cli.hpp"
+
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 #include <string>
 
@@ -16,36 +17,26 @@ namespace cc = cascade;
 using truth = cc::data::toy::linear_truth;
 
 namespace {
-struct args {
-    std::size_t samples = 1000, epochs = 30, batch_size = 32, print_every = 3;
-    double lr = 0.1, noise = 0.1;
-    int threads = 0;
-    std::uint64_t seed = 42;
+struct args : cc::examples::training_args {
+    std::size_t samples = 1000, print_every = 3;
+    double noise = 0.1;
+    args() : training_args{.epochs = 30, .batch_size = 32, .lr = 0.1} {}
 };
 
 args parse(int argc, char** argv) {
     args a;
-    auto need = [&](int& i) -> const char* {
-        if (i + 1 >= argc) throw cc::error(std::string("missing value after ") + argv[i]);
-        return argv[++i];
-    };
-    for (int i = 1; i < argc; ++i) {
-        const std::string k = argv[i];
-        if (k == "--full") { a.samples = 100000; a.epochs = 50; a.print_every = 5; }
-        else if (k == "--samples") a.samples = std::stoul(need(i));
-        else if (k == "--epochs") a.epochs = std::stoul(need(i));
-        else if (k == "--batch-size") a.batch_size = std::stoul(need(i));
-        else if (k == "--lr") a.lr = std::stod(need(i));
-        else if (k == "--noise") a.noise = std::stod(need(i));
-        else if (k == "--print-every") a.print_every = std::stoul(need(i));
-        else if (k == "--seed") a.seed = std::stoull(need(i));
-        else if (k == "--threads") a.threads = std::stoi(need(i));
-        else if (k == "--help" || k == "-h") {
-            std::cout << "usage: linear_regression [--full] [--samples N] [--epochs E] [--batch-size B] [--lr X]\n"
-                         "                         [--noise S] [--print-every K] [--seed S] [--threads T]\n"
-                         "  --full: 100000 samples, 50 epochs (default: 1000 samples, 30 epochs)\n";
-            std::exit(0);
-        } else throw cc::error("unknown argument: " + k + " (see --help)");
+    bool full = false;
+    cc::examples::cli p{"linear_regression", "y = W x + b fitted by mini-batch gradient descent on the MSE"};
+    p.flag("--full", full, "100000 samples, 50 epochs, print every 5 (unless given)")
+        .option("--samples", a.samples, "training samples")
+        .training(a, "SGD")
+        .option("--noise", a.noise, "standard deviation of the noise on y", "S")
+        .option("--print-every", a.print_every, "print the parameters every K epochs", "K");
+    p.parse(argc, argv);
+    if (full) {
+        if (!p.given("--samples")) a.samples = 100000;
+        if (!p.given("--epochs")) a.epochs = 50;
+        if (!p.given("--print-every")) a.print_every = 5;
     }
     if (a.samples == 0 || a.print_every == 0) throw cc::error("--samples and --print-every must be positive");
     return a;

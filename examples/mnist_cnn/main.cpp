@@ -8,48 +8,33 @@
 #include <cascade/models/mnist_cnn.hpp>
 #include <cascade/viz/filters.hpp>
 
+#include "common/cli.hpp"
+#include "common/report.hpp"
+
 #include <cmath>
-#include <cstdlib>
-#include <cstring>
 #include <iostream>
 #include <string>
 
 namespace cc = cascade;
 
 namespace {
-struct args {
-    std::size_t epochs = 10, batch_size = 64, limit = 0;
-    double lr = 1e-3, decay = 0.7;   // lr of epoch e = lr · decay^max(0, e − 2): test accuracy ≥ 90.2 % from epoch 6 on
-    int threads = 0;
-    std::uint64_t seed = 42;
+struct args : cc::examples::training_args {
+    std::size_t limit = 0;
+    double decay = 0.7;   // lr of epoch e = lr · decay^max(0, e − 2): test accuracy ≥ 90.2 % from epoch 6 on
     std::string data = cc::data::default_fashion_mnist_dir(), history, filters = "mnist_cnn_filters.png";
+    args() : training_args{.epochs = 10, .batch_size = 64, .lr = 1e-3} {}
 };
 
 args parse(int argc, char** argv) {
     args a;
-    auto need = [&](int& i) -> const char* {
-        if (i + 1 >= argc) throw cc::error(std::string("missing value after ") + argv[i]);
-        return argv[++i];
-    };
-    for (int i = 1; i < argc; ++i) {
-        const std::string k = argv[i];
-        if (k == "--epochs") a.epochs = std::stoul(need(i));
-        else if (k == "--batch-size") a.batch_size = std::stoul(need(i));
-        else if (k == "--lr") a.lr = std::stod(need(i));
-        else if (k == "--decay") a.decay = std::stod(need(i));
-        else if (k == "--threads") a.threads = std::stoi(need(i));
-        else if (k == "--seed") a.seed = std::stoull(need(i));
-        else if (k == "--data") a.data = need(i);
-        else if (k == "--history") a.history = need(i);
-        else if (k == "--limit") a.limit = std::stoul(need(i));
-        else if (k == "--filters") a.filters = need(i);
-        else if (k == "--help" || k == "-h") {
-            std::cout << "usage: mnist_cnn [--epochs N] [--batch-size B] [--lr X] [--decay X] [--threads T] [--seed S]\n"
-                         "                 [--data DIR] [--history FILE.csv] [--limit N] [--filters FILE.png]\n"
-                         "--filters '' skips the filter image (default mnist_cnn_filters.png)\n";
-            std::exit(0);
-        } else throw cc::error("unknown argument: " + k + " (see --help)");
-    }
+    cc::examples::cli p{"mnist_cnn", "seed 001's minimal CNN trained on Fashion-MNIST"};
+    p.training(a, "Adam")
+        .option("--decay", a.decay, "lr factor per epoch after the third")
+        .option("--data", a.data, "the Fashion-MNIST files", "DIR")
+        .option("--history", a.history, "write the per-epoch history as CSV", "FILE.csv")
+        .option("--limit", a.limit, "use only the first N training images (0: all)")
+        .option("--filters", a.filters, "write the first-layer filters as PNG ('': skip)", "FILE.png");
+    p.parse(argc, argv);
     return a;
 }
 } // namespace
@@ -78,11 +63,8 @@ int main(int argc, char** argv) try {
         std::cout << "first-layer filters written to " << a.filters << "\n";
     }
 
-    double total = 0;
-    for (double s : history.seconds) total += s;
-    std::printf("test accuracy: %.2f %%  (loss %.4f)\n", 100 * history.last("val_accuracy"), history.last("val_loss"));
-    std::printf("time per epoch: %.1f s (mean of %zu, including evaluation on the test set)\n",
-                total / double(history.seconds.size()), history.seconds.size());
+    cc::examples::print_test_accuracy(history);
+    cc::examples::print_time_per_epoch(history);
     return 0;
 } catch (const std::exception& e) {
     std::cerr << "mnist_cnn: " << e.what() << "\n";

@@ -10,13 +10,16 @@
 #include <cascade/metrics/regression.hpp>
 #include <cascade/models/ta_sd.hpp>
 #include <cascade/optimizers/adadelta.hpp>
+
+#include "common/cli.hpp"
+#include "common/report.hpp"
+
 #if CASCADE_HAVE_HDF5
 #include <cascade/data/hdf5.hpp>
 #endif
 
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -24,44 +27,28 @@
 namespace cc = cascade;
 
 namespace {
-struct args {
-    std::size_t events = 16000, test = 4000, epochs = 10, batch_size = 64;
-    double lr = 1.0;
-    int threads = 0;
-    std::uint64_t seed = 42;
+struct args : cc::examples::training_args {
+    std::size_t events = 16000, test = 4000;
     std::string history, save, load;
+    args() : training_args{.epochs = 10, .batch_size = 64, .lr = 1.0} {}
 };
-
-const char* usage =
-    "usage: ta_sd [--events N] [--test N] [--epochs E] [--batch-size B] [--lr X] [--threads T] [--seed S]\n"
-    "             [--full] [--history FILE.csv] [--save FILE.h5] [--load FILE.h5]\n"
-    "  --full       50000 training events, 10000 test events, 30 epochs\n"
-    "  --save F     write the generated training events to F (datasets x, y; needs HDF5)\n"
-    "  --load F     train on the events of F instead of generating them (needs HDF5)\n";
 
 args parse(int argc, char** argv) {
     args a;
-    auto need = [&](int& i) -> const char* {
-        if (i + 1 >= argc) throw cc::error(std::string("missing value after ") + argv[i]);
-        return argv[++i];
-    };
-    for (int i = 1; i < argc; ++i) {
-        const std::string k = argv[i];
-        if (k == "--events") a.events = std::stoul(need(i));
-        else if (k == "--test") a.test = std::stoul(need(i));
-        else if (k == "--epochs") a.epochs = std::stoul(need(i));
-        else if (k == "--batch-size") a.batch_size = std::stoul(need(i));
-        else if (k == "--lr") a.lr = std::stod(need(i));
-        else if (k == "--threads") a.threads = std::stoi(need(i));
-        else if (k == "--seed") a.seed = std::stoull(need(i));
-        else if (k == "--full") a.events = 50000, a.test = 10000, a.epochs = 30;
-        else if (k == "--history") a.history = need(i);
-        else if (k == "--save") a.save = need(i);
-        else if (k == "--load") a.load = need(i);
-        else if (k == "--help" || k == "-h") {
-            std::cout << usage;
-            std::exit(0);
-        } else throw cc::error("unknown argument: " + k + " (see --help)");
+    bool full = false;
+    cc::examples::cli p{"ta_sd", "Telescope Array surface-detector reconstruction (θ, core) from toy waveforms"};
+    p.option("--events", a.events, "training events")
+        .option("--test", a.test, "test events")
+        .training(a, "Adadelta")
+        .flag("--full", full, "50000 training events, 10000 test events, 30 epochs (unless given)")
+        .option("--history", a.history, "write the per-epoch history as CSV", "FILE.csv")
+        .option("--save", a.save, "write the generated training events to FILE.h5 (datasets x, y; needs HDF5)", "FILE.h5")
+        .option("--load", a.load, "train on the events of FILE.h5 instead of generating them (needs HDF5)", "FILE.h5");
+    p.parse(argc, argv);
+    if (full) {
+        if (!p.given("--events")) a.events = 50000;
+        if (!p.given("--test")) a.test = 10000;
+        if (!p.given("--epochs")) a.epochs = 30;
     }
 #if !CASCADE_HAVE_HDF5
     if (!a.save.empty() || !a.load.empty()) throw cc::error("--save/--load need HDF5: rebuild with libhdf5-dev installed");
@@ -124,10 +111,7 @@ int main(int argc, char** argv) try {
                     cc::metrics::explained_variance(yh, y), units[k] * std::sqrt(r2 / double(y.size())), unit_names[k],
                     units[k] * std::sqrt(v2 / double(y.size())), unit_names[k]);
     }
-    double total = 0;
-    for (double s : history.seconds) total += s;
-    std::printf("time per epoch: %.1f s (mean of %zu, including evaluation on the test events)\n",
-                total / double(history.seconds.size()), history.seconds.size());
+    cc::examples::print_time_per_epoch(history, "the test events");
     return 0;
 } catch (const std::exception& e) {
     std::cerr << "ta_sd: " << e.what() << "\n";

@@ -190,3 +190,40 @@ TEST_CASE("batch norm in a DnCNN-style residual block: training, moving statisti
     for (std::size_t i = 0; i < yc.size(); ++i) worst = std::max(worst, double(std::abs(yc.data()[i] - yg.data()[i])));
     CHECK(worst < 1e-5);
 }
+
+TEST_CASE("fit on the GPU: the same history and weights as on the CPU, early stopping restores device weights") {
+    if (!have_gpu()) {
+        MESSAGE("no GPU present: skipped (runs on the device machine)");
+        return;
+    }
+    cc::data::dataset<float, 2, 2> d;
+    d.x = cc::host_tensor<float, 2>(std::array<std::size_t, 2>{200, 20});
+    d.y = cc::host_tensor<float, 2>(std::array<std::size_t, 2>{200, 10});
+    cc::rng r(8);
+    for (auto& v : d.x) v = float(2 * cc::detail::uniform01(r) - 1);
+    d.y.fill(0);
+    for (std::size_t i = 0; i < 200; ++i) d.y(i, r() % 10) = 1;
+    mlp::on<cc::backend::cpu, float> c{3};
+    mlp::on<cc::backend::gpu, float> g{3};
+    cc::optimizers::adam oc, og;
+    const cc::losses::categorical_crossentropy loss;
+    const auto hc = cc::train::fit(c, loss, oc, d, {.epochs = 3, .batch_size = 32, .validation_split = 0.2, .seed = 1,
+                                                    .verbose = cc::train::progress::style::silent});
+    const auto hg = cc::train::fit(g, loss, og, d, {.epochs = 3, .batch_size = 32, .validation_split = 0.2, .seed = 1,
+                                                    .verbose = cc::train::progress::style::silent});
+    for (const char* k : {"loss", "accuracy", "val_loss", "val_accuracy"})
+        CHECK(hg.last(k) == doctest::Approx(hc.last(k)).epsilon(1e-4));
+    CHECK(max_param_difference(c, g) < 1e-5);
+
+    // Weights round trip through a file and a snapshot, on device tensors.
+    const std::string path = std::string(CASCADE_TEST_DATA_DIR) + "/gpu.weights";
+    cc::io::save_weights(g, path);
+    mlp::on<cc::backend::cpu, float> back{99};
+    cc::io::load_weights(back, path);
+    CHECK(max_param_difference(back, g) == 0);
+    const auto snap = cc::io::snapshot(g);
+    cc::train::step(g, loss, og, gpu::to_device(d.x), gpu::to_device(d.y));
+    cc::io::restore(g, snap);
+    CHECK(max_param_difference(back, g) == 0);
+    std::remove(path.c_str());
+}

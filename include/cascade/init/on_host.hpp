@@ -5,7 +5,7 @@
 // backend provides `stage_on_host(tensor, f)`, found by argument-dependent lookup). The draws from the
 // network's engine are the same on every backend, so a seed gives the same weights on CPU and GPU.
 #include "cascade/init/initializers.hpp"
-#include "cascade/tensor/tensor.hpp"
+#include "cascade/tensor/host_access.hpp"
 
 #include <cstddef>
 
@@ -13,8 +13,7 @@ namespace cascade::init {
 
 template <class Tensor, class F>
 void on_host(Tensor& t, F&& f) {
-    if constexpr (is_host_tensor<Tensor>) f(t.data(), std::size_t(t.size()));
-    else stage_on_host(t, f);
+    write_on_host(t, f);
 }
 
 // t ← Init with the given fans (Keras' fan_in / fan_out of the layer's kernel).

@@ -17,8 +17,10 @@ template <class Net>
 weights_snapshot snapshot(Net& net) {
     weights_snapshot s;
     detail::visit_weights(net, [&](auto, auto, auto, auto, auto& t) {
-        const auto* p = reinterpret_cast<const unsigned char*>(t.data());
-        s.tensors.emplace_back(p, p + t.size() * sizeof(*t.data()));
+        read_on_host(t, [&](const auto* values, std::size_t n) {
+            const auto* p = reinterpret_cast<const unsigned char*>(values);
+            s.tensors.emplace_back(p, p + n * sizeof(*values));
+        });
     });
     return s;
 }
@@ -36,7 +38,7 @@ void restore(Net& net, const weights_snapshot& s) {
     CASCADE_CHECK(i == s.tensors.size(), "io::restore: the snapshot has ", s.tensors.size(), " tensors, the network ", i);
     i = 0;
     detail::visit_weights(net, [&](auto, auto, auto, auto, auto& t) {
-        std::memcpy(static_cast<void*>(t.data()), s.tensors[i].data(), s.tensors[i].size());
+        write_on_host(t, [&](auto* p, std::size_t) { std::memcpy(static_cast<void*>(p), s.tensors[i].data(), s.tensors[i].size()); });
         ++i;
     });
 }

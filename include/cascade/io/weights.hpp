@@ -22,6 +22,7 @@
 // half-written file under the name.
 // Not Keras' HDF5 format: a converter from .h5 / PyTorch state_dicts can write this one (see docs).
 #include "cascade/config.hpp"
+#include "cascade/tensor/host_access.hpp"
 #include "cascade/layers/concepts.hpp"
 
 #include <zlib.h>
@@ -197,7 +198,7 @@ void save_weights(Net& net, const std::string& path) {
         w.put(std::uint8_t(sizeof(T)));
         w.put(std::uint8_t(t.dimension()));
         for (auto d : t.shape()) w.put(std::uint64_t(d));
-        w.put_bytes(t.data(), t.size() * sizeof(T));
+        read_on_host(t, [&](const T* p, std::size_t n) { w.put_bytes(p, n * sizeof(T)); });
         w.put(detail::crc32_of(w.bytes.data() + start, w.bytes.size() - start));
     });
     const std::string tmp = path + ".tmp";
@@ -289,7 +290,7 @@ void load_weights(Net& net, const std::string& path, dtype_conversion conv = dty
                   r.pos(), ")");
     i = 0;
     detail::visit_weights(net, [&](auto, auto, auto, auto, auto& t) {
-        std::copy(values[i].begin(), values[i].end(), t.data());
+        write_on_host(t, [&](auto* p, std::size_t) { std::copy(values[i].begin(), values[i].end(), p); });
         ++i;
     });
 }
@@ -306,8 +307,9 @@ void copy_weights(From& from, To& to) {
     };
     std::vector<entry> src;
     detail::visit_weights(from, [&](std::uint32_t layer, const char* name, tensor_kind kind, std::uint32_t index, auto& t) {
-        src.push_back({detail::tensor_label(layer, name, kind, index), detail::dims_of(t),
-                       std::vector<T>(t.data(), t.data() + t.size())});
+        std::vector<T> values;
+        read_on_host(t, [&](const auto* p, std::size_t n) { values.assign(p, p + n); });
+        src.push_back({detail::tensor_label(layer, name, kind, index), detail::dims_of(t), std::move(values)});
     });
     std::size_t i = 0;
     detail::visit_weights(to, [&](std::uint32_t layer, const char* name, tensor_kind kind, std::uint32_t index, auto& t) {
@@ -323,7 +325,7 @@ void copy_weights(From& from, To& to) {
                   ": different architectures");
     i = 0;
     detail::visit_weights(to, [&](auto, auto, auto, auto, auto& t) {
-        std::copy(src[i].values.begin(), src[i].values.end(), t.data());
+        write_on_host(t, [&](auto* p, std::size_t) { std::copy(src[i].values.begin(), src[i].values.end(), p); });
         ++i;
     });
 }

@@ -11,6 +11,7 @@
 #include "cascade/data/dataset.hpp"
 #include "cascade/io/snapshot.hpp"
 #include "cascade/io/weights.hpp"
+#include "cascade/train/batch_stage.hpp"
 #include "cascade/train/callbacks.hpp"
 #include "cascade/train/history.hpp"
 #include "cascade/train/metric.hpp"
@@ -110,18 +111,20 @@ std::map<std::string, double> evaluate(Net& net, const Loss& loss, const D& d, s
     const auto ms = detail::metrics_or_default<Loss>(metrics);
     const std::size_t n = d.size();
     const auto order = data::sequential_order(n);
-    typename Net::input_tensor xb;
-    typename Net::output_tensor yb;
+    batch_stage<Net> st;
     double loss_sum = 0;
     std::vector<metric_sum> sums(ms.size());
     for (std::size_t b = 0; b < n; b += batch_size) {
         const std::size_t e = std::min(n, b + batch_size);
-        data::gather_batch(d, order, b, e, xb, yb);
-        const auto& y = net.forward(xb, mode::infer);
-        double value = double(loss.value(y, yb));
+        st.gather(d, order, b, e);
+        const auto& y = net.forward(st.x(), mode::infer);
+        double value = double(loss.value(y, st.y()));
         if constexpr (net::has_auxiliary_losses<Net>()) value += double(net::regularization_loss(net));   // as Keras
         loss_sum += value * double(e - b);
-        for (std::size_t i = 0; i < ms.size(); ++i) sums[i].add(evaluate_metric(ms[i], y, yb));
+        if (!ms.empty()) {
+            const auto& yh = st.host_output(y);
+            for (std::size_t i = 0; i < ms.size(); ++i) sums[i].add(evaluate_metric(ms[i], yh, st.yh));
+        }
     }
     std::map<std::string, double> out{{"loss", n ? loss_sum / double(n) : 0.0}};
     for (std::size_t i = 0; i < ms.size(); ++i) out[metric_name(ms[i])] = sums[i].mean();
@@ -131,6 +134,8 @@ std::map<std::string, double> evaluate(Net& net, const Loss& loss, const D& d, s
 // The network's outputs for every sample of x, (N, output shape...), in inference mode.
 template <class Net>
 typename Net::output_tensor predict(Net& net, const typename Net::input_tensor& x, std::size_t batch_size = 256) {
+    static_assert(is_host_tensor<typename Net::input_tensor>,
+                  "predict: host networks only so far; on a GPU network call net.forward(x, mode::infer) per batch");
     CASCADE_CHECK(batch_size > 0, "predict: batch_size must be positive");
     const std::size_t n = x.shape()[0];
     typename Net::output_tensor out(batch_shape<typename Net::output_shape>(n));
@@ -153,6 +158,7 @@ history fit(Net& net, const Loss& loss, Opt& opt, const D& train_data, const fit
     CASCADE_CHECK(!(o.validation && o.validation_split > 0), "fit: give either validation data or validation_split, not both");
     detail::check_dataset<Net>(train_data, "fit");
     if (o.sample_weight) {
+        CASCADE_CHECK(batch_stage<Net>::on_host, "fit: sample_weight is not supported on the GPU backend yet");
         CASCADE_CHECK(o.sample_weight->size() == train_data.size(), "fit: sample_weight has ", o.sample_weight->size(),
                       " values for ", train_data.size(), " training samples");
         for (std::size_t i = 0; i < o.sample_weight->size(); ++i)
@@ -189,8 +195,7 @@ history fit(Net& net, const Loss& loss, Opt& opt, const D& train_data, const fit
     ctx.batches = batches;
     for (auto& c : o.callbacks) c->on_train_begin(ctx);
     std::vector<std::size_t> order = data::sequential_order(n);
-    typename Net::input_tensor xb;
-    typename Net::output_tensor yb;
+    batch_stage<Net> st;
     typename Net::template tensor<1> wb;   // the batch's sample weights (with o.sample_weight)
     std::vector<metric_sum> sums(ms.size());
 
@@ -206,17 +211,25 @@ history fit(Net& net, const Loss& loss, Opt& opt, const D& train_data, const fit
         for (std::size_t b = 0; b < batches; ++b) {
             const std::size_t begin = b * o.batch_size, end = std::min(n, begin + o.batch_size);
             for (auto& c : o.callbacks) c->on_batch_begin(ctx, epoch, b);
-            data::gather_batch(train_data, order, begin, end, xb, yb);
-            if (o.sample_weight) {
-                ensure_shape(wb, std::array<std::size_t, 1>{end - begin});
-                for (std::size_t i = begin; i < end; ++i) wb(i - begin) = (*o.sample_weight)(order[i]);
-            }
-            const auto value = o.sample_weight ? forward_backward(net, loss, xb, yb, wb) : forward_backward(net, loss, xb, yb);
+            st.gather(train_data, order, begin, end);
+            const auto value = [&] {
+                if constexpr (batch_stage<Net>::on_host) {
+                    if (o.sample_weight) {
+                        ensure_shape(wb, std::array<std::size_t, 1>{end - begin});
+                        for (std::size_t i = begin; i < end; ++i) wb(i - begin) = (*o.sample_weight)(order[i]);
+                        return forward_backward(net, loss, st.x(), st.y(), wb);
+                    }
+                }
+                return forward_backward(net, loss, st.x(), st.y());
+            }();
             if (!std::isfinite(double(value)))
                 cascade::detail::fail("fit: the loss became ", double(value), " at epoch ", epoch + 1, ", batch ", b + 1,
                                       " of ", batches, " (samples ", begin, "..", end - 1,
                                       " of the shuffled order); lower the learning rate or check the data for NaN/Inf");
-            for (std::size_t i = 0; i < ms.size(); ++i) sums[i].add(evaluate_metric(ms[i], net.output(), yb));
+            if (!ms.empty()) {
+                const auto& yh = st.host_output(net.output());
+                for (std::size_t i = 0; i < ms.size(); ++i) sums[i].add(evaluate_metric(ms[i], yh, st.yh));
+            }
             apply_gradients(net, opt);
             ++ctx.steps;
             loss_sum += double(value) * double(end - begin);
