@@ -20,11 +20,17 @@ Per loss case:   y (network output), t (target), value (0-d), grad = dvalue/dy; 
 Per optimizer:   w_0, g_1..g_S (the gradients handed to steps 1..S), w_1..w_S (weights after each step).
 Per model:       x, t, param_<k>, buffer_in_<k>, then loss_<s>, step<s>_param_<k>, step<s>_buffer_<k> after
                  each train::step s.
+Per schedule:    lr (the rate of t = 0..T−1); reduce on plateau: metric (per epoch), lr (after each epoch).
+Per clipping:    w_0_<k>, g_<s>_<k> (unclipped), w_<s>_<k> for two parameters k = 0, 1 and steps s = 1..3.
+Auxiliary loss:  layer cases of regularized / sampling add auxiliary_loss (penalty, β·KL); their gradients are
+                 those of sum(y * dy) + auxiliary_loss.
 
 Each case draws from its own generator seeded with crc32(case name), so adding a case changes no other.
 """
+import math
 import os
 import shutil
+import warnings
 import zlib
 
 import numpy as np
@@ -779,6 +785,394 @@ def model_cases():
          "statistics) after step s. Autograd through the whole model in torch, Keras' SGD written out", **arrays)
 
 
+# ---------------------------------------------------------------------------------------------------
+# Learning-rate schedules: lr_<t> for t = 0..T−1 (the rate used in epoch / step t), from torch.optim.lr_scheduler
+# on a dummy optimizer. Keras' conventions; the mapping of PyTorch's parameters is in each doc string.
+def torch_schedule_lrs(make, base_lr, epochs):
+    w = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=base_lr)
+    sched = make(opt)
+    out = []
+    for _ in range(epochs):
+        out.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sched.step()
+    return torch.tensor(out)
+
+
+def schedule_cases():
+    lrs = torch_schedule_lrs(lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=3, gamma=0.5), 0.1, 11)
+    save("schedule_step_decay", "schedules::step_decay{.initial = 0.1, .step_size = 3, .factor = 0.5}, t = 0..10; "
+         "torch StepLR(step_size=3, gamma=0.5)", lr=lrs)
+
+    lrs = torch_schedule_lrs(lambda o: torch.optim.lr_scheduler.ExponentialLR(o, gamma=0.9), 0.1, 11)
+    save("schedule_exponential_decay", "schedules::exponential_decay{.initial = 0.1, .decay_steps = 1, .rate = 0.9}, "
+         "t = 0..10; torch ExponentialLR(gamma=0.9)", lr=lrs)
+    # decay_steps > 1 has no own PyTorch class: smooth = ExponentialLR(gamma = rate^(1/decay_steps)),
+    # staircase = StepLR(decay_steps, rate).
+    lrs = torch_schedule_lrs(lambda o: torch.optim.lr_scheduler.ExponentialLR(o, gamma=0.5 ** 0.25), 0.1, 11)
+    save("schedule_exponential_decay_4", "schedules::exponential_decay{.initial = 0.1, .decay_steps = 4, .rate = 0.5}, "
+         "t = 0..10; torch ExponentialLR(gamma=0.5^(1/4))", lr=lrs)
+    lrs = torch_schedule_lrs(lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=4, gamma=0.5), 0.1, 11)
+    save("schedule_exponential_decay_4_staircase", "schedules::exponential_decay{.initial = 0.1, .decay_steps = 4, "
+         ".rate = 0.5, .staircase = true}, t = 0..10; torch StepLR(step_size=4, gamma=0.5)", lr=lrs)
+
+    # Cosine: CosineAnnealingLR(T_max, eta_min = alpha · initial) up to T_max; beyond it PyTorch's cosine
+    # rises again (a period of 2 T_max) while Keras holds alpha · initial, so t > T_max is Keras' constant.
+    t_max, alpha, lr0, epochs = 8, 0.1, 0.1, 12
+    lrs = torch_schedule_lrs(lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=t_max, eta_min=alpha * lr0),
+                             lr0, t_max + 1)
+    closed = lambda t: lr0 * ((1 - alpha) * 0.5 * (1 + np.cos(np.pi * min(t, t_max) / t_max)) + alpha)
+    assert all(abs(lrs[t] - closed(t)) < 1e-15 for t in range(t_max + 1))
+    lrs = torch.cat((lrs, torch.full((epochs - t_max - 1,), alpha * lr0)))
+    save("schedule_cosine_decay", f"schedules::cosine_decay{{.initial = {lr0}, .decay_steps = {t_max}, .alpha = {alpha}}}, "
+         f"t = 0..{epochs - 1}; torch CosineAnnealingLR(T_max={t_max}, eta_min=alpha·initial) for t ≤ {t_max} (recursive "
+         "form, asserted equal to the closed form), then Keras' constant alpha·initial (PyTorch's cosine would rise "
+         "again)", lr=lrs)
+
+    # Warm-up (Keras 3 CosineDecay(warmup_target, warmup_steps)): SequentialLR(LinearLR(start_factor =
+    # initial / target, total_iters = W), CosineAnnealingLR(T_max = decay_steps, eta_min = alpha · target),
+    # milestones = [W]) with the optimizer's lr = target.
+    lr0, target, warm, decay, alpha, epochs = 0.01, 0.1, 4, 6, 0.2, 13
+
+    def make(o):
+        s = torch.optim.lr_scheduler
+        return s.SequentialLR(o, [s.LinearLR(o, start_factor=lr0 / target, end_factor=1.0, total_iters=warm),
+                                  s.CosineAnnealingLR(o, T_max=decay, eta_min=alpha * target)], milestones=[warm])
+    with warnings.catch_warnings():   # SequentialLR steps its children with an epoch argument internally
+        warnings.simplefilter("ignore", UserWarning)
+        lrs = torch_schedule_lrs(make, target, warm + decay + 1)
+
+    def keras(t):
+        if t < warm:
+            return lr0 + (target - lr0) * t / warm
+        return target * ((1 - alpha) * 0.5 * (1 + np.cos(np.pi * min(t - warm, decay) / decay)) + alpha)
+    assert all(abs(lrs[t] - keras(t)) < 1e-15 for t in range(warm + decay + 1)), (lrs, [keras(t) for t in range(15)])
+    lrs = torch.cat((lrs, torch.full((epochs - warm - decay - 1,), alpha * target)))
+    save("schedule_cosine_decay_warmup", f"schedules::cosine_decay{{.initial = {lr0}, .decay_steps = {decay}, .alpha = "
+         f"{alpha}, .warmup_steps = {warm}, .warmup_target = {target}}}, t = 0..{epochs - 1}; torch SequentialLR(LinearLR("
+         f"start_factor=initial/target, total_iters={warm}), CosineAnnealingLR(T_max={decay}, eta_min=alpha·target), "
+         f"milestones=[{warm}]) on lr = target (asserted equal to Keras' formula), then Keras' constant alpha·target",
+         lr=lrs)
+
+    # Reduce on plateau: torch ReduceLROnPlateau(threshold_mode='abs') is Keras' min_delta; PyTorch reduces
+    # when num_bad_epochs > patience, Keras when wait ≥ patience (torch patience = Keras patience − 1);
+    # PyTorch's cooldown counts the epoch after a reduction, Keras' starts counting again in the epoch its
+    # cooldown runs out (torch cooldown = Keras cooldown − 1). eps = 0: every reduction is applied.
+    for case, mode, patience, cooldown, min_lr, metric in (
+            ("schedule_reduce_on_plateau", "min", 2, 0, 0.0,
+             [1.0, 0.8, 0.79995, 0.7, 0.7, 0.69995, 0.71, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.49, 0.49, 0.49]),
+            ("schedule_reduce_on_plateau_max_cooldown", "max", 2, 2, 1 / 64,
+             [0.5, 0.6, 0.6, 0.6, 0.60005, 0.7, 0.65, 0.7, 0.7, 0.7, 0.7, 0.7, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8])):
+        w = torch.zeros(1, requires_grad=True)
+        opt = torch.optim.SGD([w], lr=0.1)
+        sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode=mode, factor=0.5, patience=patience - 1,
+                                                           threshold=1e-4, threshold_mode="abs",
+                                                           cooldown=max(cooldown - 1, 0), min_lr=min_lr, eps=0.0)
+        lrs = []
+        for m in metric:
+            sched.step(m)
+            lrs.append(opt.param_groups[0]["lr"])
+        save(case, f"schedules::reduce_on_plateau{{{{.factor = 0.5, .patience = {patience}, .min_delta = 1e-4, .cooldown = "
+             f"{cooldown}, .min_lr = {min_lr}, .mode = {mode}}}}}, lr₀ = 0.1, on a fixed metric sequence ({len(metric)} "
+             f"epochs, steps of exactly min_delta/2 that must not count); lr after each epoch; torch ReduceLROnPlateau("
+             f"mode='{mode}', factor=0.5, patience={patience - 1}, threshold=1e-4, threshold_mode='abs', cooldown="
+             f"{max(cooldown - 1, 0)}, min_lr={min_lr}, eps=0): Keras' patience − 1 and cooldown − 1, 'abs' = min_delta",
+             metric=torch.tensor(metric), lr=torch.tensor(lrs))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Gradient clipping (optimizers::clipped<sgd>): two parameters (3, 5) and (2, 4), S steps of SGD with
+# momentum; the gradients are clipped by Keras' formula, which the script checks against torch's utils.
+def keras_clip(grads, clipvalue, clipnorm, global_clipnorm):
+    grads = [g.clamp(-clipvalue, clipvalue) if clipvalue else g.clone() for g in grads]
+    if clipnorm:
+        grads = [g * clipnorm / max(g.norm().item(), clipnorm) for g in grads]
+    if global_clipnorm:
+        norm = torch.sqrt(sum((g * g).sum() for g in grads)).item()
+        grads = [g * global_clipnorm / max(norm, global_clipnorm) for g in grads]
+    return grads
+
+
+def clipping_cases():
+    for case, cv, cn, gn in (("clipped_sgd_clipvalue", 0.5, 0.0, 0.0), ("clipped_sgd_clipnorm", 0.0, 1.5, 0.0),
+                             ("clipped_sgd_global_clipnorm", 0.0, 0.0, 2.0),
+                             ("clipped_sgd_clipvalue_global_clipnorm", 0.6, 0.0, 1.5)):
+        g = gen(case)
+        w0 = [uniform(g, 3, 5), uniform(g, 2, 4)]
+        # Gradient scales: some steps above the norm limit, some below (the factor must be 1 there).
+        grads = [[uniform(g, 3, 5) * s0, uniform(g, 2, 4) * s1] for s0, s1 in ((1.0, 0.5), (0.3, 0.2), (2.0, 0.1))]
+        ws = [w.clone().requires_grad_(True) for w in w0]
+        opt = torch.optim.SGD(ws, lr=0.1, momentum=0.9)
+        arrays = {f"w_0_{k}": w for k, w in enumerate(w0)}
+        for s, gs in enumerate(grads, start=1):
+            for w, gk in zip(ws, gs):
+                w.grad = gk.clone()
+            if cv:
+                torch.nn.utils.clip_grad_value_(ws, cv)
+            # torch's clip_grad_norm_ scales by max_norm / (norm + 1e-6): the applied gradients are Keras'
+            # c / max(norm, c), checked against torch's to that 1e-6.
+            keras = keras_clip(gs, cv, cn, gn)
+            if cn:
+                for w in ws:
+                    torch.nn.utils.clip_grad_norm_([w], cn)
+            if gn:
+                torch.nn.utils.clip_grad_norm_(ws, gn)
+            for w, kg in zip(ws, keras):
+                assert torch.allclose(w.grad, kg, rtol=1e-5, atol=0)
+                w.grad = kg.clone()
+            opt.step()
+            for k, (w, gk) in enumerate(zip(ws, gs)):
+                arrays[f"g_{s}_{k}"], arrays[f"w_{s}_{k}"] = gk, w.detach().clone()
+        save(case, f"optimizers::clipped<sgd>{{{{.lr = 0.1, .momentum = 0.9}}, {{.clipvalue = {cv}, .clipnorm = {cn}, "
+             f".global_clipnorm = {gn}}}}}, two parameters (3, 5), (2, 4), 3 steps, unclipped gradients g_<s>_<k>, "
+             "weights w_<s>_<k>; torch.optim.SGD after torch.nn.utils.clip_grad_value_ (clipvalue) and clip_grad_norm_ "
+             "(per tensor: clipnorm; over both: global_clipnorm), whose factor max_norm / (‖g‖ + 1e-6) is replaced by "
+             "Keras' c / max(‖g‖, c) (asserted within 1e-5)", **arrays)
+
+
+    # Clipping in front of an optimizer with its own state: Keras' Adam (keras_adam above) per tensor on the
+    # clipnorm-clipped gradients.
+    case = "clipped_adam_clipnorm"
+    g = gen(case)
+    w0 = [uniform(g, 3, 5), uniform(g, 2, 4)]
+    grads = [[uniform(g, 3, 5) * s0, uniform(g, 2, 4) * s1] for s0, s1 in ((1.0, 0.5), (0.3, 0.2), (2.0, 3.0))]
+    clipped = [keras_clip(gs, 0.0, 1.2, 0.0) for gs in grads]
+    for gs, cg in zip(grads, clipped):   # against torch's clip_grad_norm_ per tensor, to its 1e-6
+        for gk, ck in zip(gs, cg):
+            ref = gk.clone().requires_grad_(True)
+            ref.grad = gk.clone()
+            torch.nn.utils.clip_grad_norm_([ref], 1.2)
+            assert torch.allclose(ref.grad, ck, rtol=1e-5, atol=0)
+    arrays = {f"w_0_{k}": w for k, w in enumerate(w0)}
+    for k in range(2):
+        ws = keras_adam(w0[k], [cg[k] for cg in clipped], 0.01, 0.9, 0.999, 1e-7)
+        for s, (gs, wk) in enumerate(zip(grads, ws), start=1):
+            arrays[f"g_{s}_{k}"], arrays[f"w_{s}_{k}"] = gs[k], wk
+    save(case, "optimizers::clipped<adam>{{.lr = 0.01}, {.clipnorm = 1.2}}, two parameters (3, 5), (2, 4), 3 steps "
+         "(tensor 0 clipped in steps 1 and 3, tensor 1 in step 3); Keras' clip (asserted within 1e-5 of torch's "
+         "clip_grad_norm_ per tensor) and Keras' Adam (ε 1e-7) written out", **arrays)
+
+
+# ---------------------------------------------------------------------------------------------------
+# GAN losses on discriminator logits (losses/gan.hpp) = BCE-with-logits formulations.
+def gan_cases():
+    g = gen("gan_losses")
+    real = uniform(g, 5, 1, lo=-4, hi=4)
+    fake = uniform(g, 4, 1, lo=-4, hi=4)
+    real[0, 0], fake[0, 0] = 18.0, -18.0   # far into the saturated range: the softplus form must stay exact
+    bce = F.binary_cross_entropy_with_logits
+    r, f = real.clone().requires_grad_(True), fake.clone().requires_grad_(True)
+    d = bce(r, torch.ones_like(r)) + bce(f, torch.zeros_like(f))
+    d.backward()
+    arrays = dict(real=real, fake=fake, d_value=d.detach(), d_grad_real=r.grad, d_grad_fake=f.grad)
+    f = fake.clone().requires_grad_(True)
+    mm = -bce(f, torch.zeros_like(f))
+    mm.backward()
+    arrays.update(minimax_value=mm.detach(), minimax_grad=f.grad)
+    f = fake.clone().requires_grad_(True)
+    ns = bce(f, torch.ones_like(f))
+    ns.backward()
+    arrays.update(non_saturating_value=ns.detach(), non_saturating_grad=f.grad)
+    save("gan_losses", "losses::gan on logits real (5, 1), fake (4, 1), one of each at ±18: discriminator_loss = "
+         "BCEWithLogits(real, 1) + BCEWithLogits(fake, 0), generator_loss_minimax = −BCEWithLogits(fake, 0) "
+         "(= mean log(1 − σ(d))), generator_loss_non_saturating = BCEWithLogits(fake, 1); values and autograd "
+         "gradients (torch F.binary_cross_entropy_with_logits, mean)", **arrays)
+
+
+# ---------------------------------------------------------------------------------------------------
+# layers::sampling (VAE). The noise is cascade's: std::mt19937_64 (written out below, checked against the
+# C++ standard's 10000th value) seeded with SAMPLING_SEED, and Box–Muller as cascade's detail::standard_normal,
+# so the test seeds the layer's public engine and the layer draws exactly this ε.
+class mt19937_64:
+    def __init__(self, seed=5489):
+        m = (1 << 64) - 1
+        self.mt = [seed & m]
+        for i in range(1, 312):
+            self.mt.append((6364136223846793005 * (self.mt[-1] ^ (self.mt[-1] >> 62)) + i) & m)
+        self.i = 312
+
+    def __call__(self):
+        m, lo, hi = (1 << 64) - 1, (1 << 31) - 1, ((1 << 64) - 1) ^ ((1 << 31) - 1)
+        if self.i >= 312:
+            for k in range(312):
+                y = (self.mt[k] & hi) | (self.mt[(k + 1) % 312] & lo)
+                self.mt[k] = self.mt[(k + 156) % 312] ^ (y >> 1) ^ (0xB5026F5AA96619E9 if y & 1 else 0)
+            self.i = 0
+        y = self.mt[self.i]
+        self.i += 1
+        y ^= (y >> 29) & 0x5555555555555555
+        y ^= (y << 17) & 0x71D67FFFEDA60000
+        y ^= (y << 37) & 0xFFF7EEE000000000
+        y ^= y >> 43
+        return y & m
+
+
+def cascade_standard_normal(e):
+    u1, u2 = (e() >> 11) * 2.0 ** -53, (e() >> 11) * 2.0 ** -53
+    return math.sqrt(-2.0 * math.log(max(u1, 1e-300))) * math.cos(6.283185307179586 * u2)
+
+
+SAMPLING_SEED = 20240917
+
+
+def sampling_cases():
+    e = mt19937_64()
+    for _ in range(9999):
+        e()
+    assert e() == 9981545732273789042   # [rand.predef]: the 10000th output of a default-constructed mt19937_64
+    for case, beta, zdim in (("sampling", 1.0, 3), ("sampling_beta_0_25", 0.25, 4)):
+        g = gen(case)
+        n = 3
+        x = torch.cat((uniform(g, n, zdim), uniform(g, n, zdim, lo=-1.5, hi=1.0)), 1)   # [μ, log σ²]
+        e = mt19937_64(SAMPLING_SEED)
+        eps = torch.tensor([[cascade_standard_normal(e) for _ in range(zdim)] for _ in range(n)])
+
+        def fn(x, z=zdim, eps=eps):
+            return x[:, :z] + torch.exp(0.5 * x[:, z:]) * eps
+
+        def kl(x, z=zdim):
+            mu, lv = x[:, :z], x[:, z:]
+            return (-0.5 * (1 + lv - mu * mu - torch.exp(lv)).sum(1)).mean()
+        gd = gen(case + "/dy")
+        xr = x.clone().requires_grad_(True)
+        y = fn(xr)
+        dy = uniform(gd, *y.shape)
+        value = kl(xr)
+        ((y * dy).sum() + beta * value).backward()
+        save(case, f"layers::sampling<{'' if beta == 1.0 else 'ratio<1, 4>'}> on shape<{2 * zdim}>, N={n}, training "
+             "forward with cascade's draw (ε: mt19937_64 seeded with 20240917 and cascade's Box–Muller, reproduced in "
+             "the script; the test seeds the layer's engine): y = μ + exp(½ log σ²) ε, kl = mean_n −½ Σ(1 + log σ² − "
+             "μ² − σ²), auxiliary_loss = β·kl, dx = autograd of Σ y ⊙ dy + β·kl; y_infer = μ",
+             x=x, eps=eps, y=y, dy=dy, dx=xr.grad, kl=value.detach(), auxiliary_loss=beta * value.detach(),
+             y_infer=x[:, :zdim])
+
+
+# ---------------------------------------------------------------------------------------------------
+# layers::regularized<dense, l1 / l2 / l1_l2>: the layer case plus the penalty (its auxiliary_loss) and the
+# gradient of f = Σ y ⊙ dy + P(W) (Keras kernel_regularizer; PyTorch: an explicit term in the loss).
+def regularized_cases():
+    for case, l1, l2 in (("regularized_dense_l2", 0.0, 0.01), ("regularized_dense_l1", 0.05, 0.0),
+                         ("regularized_dense_l1_l2", 0.02, 0.03)):
+        g = gen(case)
+        w, b, x = uniform(g, 6, 4), uniform(g, 4), uniform(g, 3, 6)
+        penalty = lambda w: l1 * w.abs().sum() + l2 * (w * w).sum()
+        gd = gen(case + "/dy")
+        xr, wr, br = (t.clone().requires_grad_(True) for t in (x, w, b))
+        y = xr @ wr + br
+        dy = uniform(gd, *y.shape)
+        p = penalty(wr)
+        ((y * dy).sum() + p).backward()
+        reg = "l2<ratio<1, 100>>" if not l1 else ("l1<ratio<1, 20>>" if not l2 else "l1_l2<ratio<1, 50>, ratio<3, 100>>")
+        save(case, f"layers::regularized<dense<4>, regularizers::{reg}> on shape<6>, N=3: y = x W + b, penalty = "
+             f"{l1} Σ|W| + {l2} Σ W² (summed, not averaged; Keras kernel_regularizer) → auxiliary_loss, grad_<k> = autograd of "
+             "Σ y ⊙ dy + penalty (torch: the explicit term)", x=x, y=y, dy=dy, dx=xr.grad, param_0=w, param_1=b,
+             grad_0=wr.grad, grad_1=br.grad, auxiliary_loss=p.detach())
+
+
+# ---------------------------------------------------------------------------------------------------
+# net::concat and net::multi_input against torch.cat-based modules.
+def concat_cases():
+    g = gen("concat_dense_identity")
+    w1, b1, w2 = uniform(g, 5, 3), uniform(g, 3), uniform(g, 5, 2)
+    layer_case("concat_dense_identity", "net::concat<branch<dense<3>, tanh>, branch<dense<2, glorot_uniform, false>>, "
+               "branch<>> on shape<5>, N=3: torch.cat((tanh(x W1 + b1), x W2, x), -1); params in branch order",
+               lambda x, w1, b1, w2: torch.cat((torch.tanh(x @ w1 + b1), x @ w2, x), -1), uniform(g, 3, 5), (w1, b1, w2))
+
+    g = gen("concat_conv2d")
+    k1, c1, k3, c3 = uniform(g, 1, 1, 2, 3), uniform(g, 3), uniform(g, 3, 3, 2, 2) * 0.5, uniform(g, 2)
+
+    def fn(x, k1, c1, k3, c3):
+        xc = nhwc_to_nchw(x)
+        a = F.conv2d(xc, k1.permute(3, 2, 0, 1), c1)
+        b = F.conv2d(F.pad(xc, (1, 1, 1, 1)), k3.permute(3, 2, 0, 1), c3)
+        return torch.cat((nchw_to_nhwc(a), torch.relu(nchw_to_nhwc(b)), x), -1)
+    layer_case("concat_conv2d", "net::concat<branch<conv2d<3, 1>>, branch<conv2d<2, 3, 1, padding::same>, relu>, "
+               "branch<>> on shape<5, 4, 2>, N=2 (Inception-style): torch.cat on the channel axis of NHWC", fn,
+               uniform(g, 2, 5, 4, 2), (k1, c1, k3, c3))
+
+    # multi_input<inputs<sequential<shape<4>, dense<3>, relu>, sequential<shape<2>, dense<2>>>, dense<2>>:
+    # x0 (3, 4), x1 (3, 2) → cat(relu(x0 W0 + b0), x1 W1 + b1) W2 + b2.
+    g = gen("multi_input_dense")
+    params = [uniform(g, 4, 3), uniform(g, 3), uniform(g, 2, 2), uniform(g, 2), uniform(g, 5, 2), uniform(g, 2)]
+    x0, x1 = uniform(g, 3, 4), uniform(g, 3, 2)
+    gd = gen("multi_input_dense/dy")
+    ps = [p.clone().requires_grad_(True) for p in params]
+    x0r, x1r = x0.clone().requires_grad_(True), x1.clone().requires_grad_(True)
+    y = torch.cat((torch.relu(x0r @ ps[0] + ps[1]), x1r @ ps[2] + ps[3]), -1) @ ps[4] + ps[5]
+    dy = uniform(gd, *y.shape)
+    (y * dy).sum().backward()
+    arrays = dict(x0=x0, x1=x1, y=y, dy=dy, dx0=x0r.grad, dx1=x1r.grad)
+    for k, p in enumerate(ps):
+        arrays[f"param_{k}"], arrays[f"grad_{k}"] = params[k], p.grad
+    save("multi_input_dense", "net::multi_input<inputs<sequential<shape<4>, dense<3>, relu>, sequential<shape<2>, "
+         "dense<2>>>, dense<2>>, N=3: y = cat(relu(x0 W0 + b0), x1 W1 + b1) W2 + b2; forward, backward with dy → "
+         "dx0, dx1 (the heads' input gradients) and grad_<k> in the network's params() order (heads, then trunk)",
+         **arrays)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Whole train::steps through the pieces above, in model_cnn_sgd's format: the clipping optimizer on a
+# network (train::apply_gradients observes every gradient first), and a VAE-style network whose reported
+# loss includes a kernel penalty and the sampling layer's KL term.
+def keras_sgd_step(params, grads, velocity, lr, mu):
+    for k in range(len(params)):   # Keras' SGD: v ← μ v − lr g; w ← w + v
+        velocity[k] = mu * velocity[k] - lr * grads[k]
+        params[k] = params[k] + velocity[k]
+
+
+def composite_model_cases():
+    case = "model_dense_clipped_sgd"
+    g = gen(case)
+    n, limit = 3, 0.3
+    x, t = uniform(g, n, 4), uniform(g, n, 3)
+    params = [uniform(g, 4, 5), uniform(g, 5) * 0.1, uniform(g, 5, 3), uniform(g, 3) * 0.1]
+    arrays = dict(x=x, t=t, **{f"param_{k}": p.clone() for k, p in enumerate(params)})
+    velocity = [torch.zeros_like(p) for p in params]
+    norms = []
+    for step in (1, 2):
+        ps = [p.clone().requires_grad_(True) for p in params]
+        loss = F.mse_loss(torch.tanh(x @ ps[0] + ps[1]) @ ps[2] + ps[3], t)
+        loss.backward()
+        grads = keras_clip([p.grad for p in ps], 0.0, 0.0, limit)
+        norms.append(torch.sqrt(sum((p.grad ** 2).sum() for p in ps)).item())
+        with torch.no_grad():
+            keras_sgd_step(params, grads, velocity, 0.1, 0.9)
+        arrays[f"loss_{step}"] = loss.detach()
+        arrays.update({f"step{step}_param_{k}": q.clone() for k, q in enumerate(params)})
+    assert norms[0] > limit and norms[1] > limit, norms   # the clip acts in both steps
+    save(case, f"net::sequential<shape<4>, dense<5>, tanh, dense<3>>, N={n}, mse, optimizers::clipped<sgd>{{{{.lr = 0.1, "
+         f".momentum = 0.9}}, {{.global_clipnorm = {limit}}}}}: two train::step (global norms {norms[0]:.2f}, "
+         f"{norms[1]:.2f}: scaled by c / ‖g‖ over all four tensors); autograd in torch, Keras' clip and SGD written out",
+         **arrays)
+
+    case = "model_vae_sgd"
+    g = gen(case)
+    n, zdim = 3, 3
+    x, t = uniform(g, n, 4), uniform(g, n, 3)
+    params = [uniform(g, 4, 2 * zdim), uniform(g, 2 * zdim) * 0.1, uniform(g, zdim, 3), uniform(g, 3) * 0.1]
+    arrays = dict(x=x, t=t, **{f"param_{k}": p.clone() for k, p in enumerate(params)})
+    velocity = [torch.zeros_like(p) for p in params]
+    e = mt19937_64(SAMPLING_SEED)   # the sampling layer's engine, seeded by the test; step 2 continues it
+    for step in (1, 2):
+        eps = torch.tensor([[cascade_standard_normal(e) for _ in range(zdim)] for _ in range(n)])
+        ps = [p.clone().requires_grad_(True) for p in params]
+        ml = x @ ps[0] + ps[1]
+        mu, lv = ml[:, :zdim], ml[:, zdim:]
+        y = (mu + torch.exp(0.5 * lv) * eps) @ ps[2] + ps[3]
+        kl = (-0.5 * (1 + lv - mu * mu - torch.exp(lv)).sum(1)).mean()
+        loss = F.mse_loss(y, t) + 0.01 * (ps[0] ** 2).sum() + kl
+        loss.backward()
+        with torch.no_grad():
+            keras_sgd_step(params, [p.grad for p in ps], velocity, 0.1, 0.9)
+        arrays[f"loss_{step}"] = loss.detach()
+        arrays.update({f"step{step}_param_{k}": q.clone() for k, q in enumerate(params)})
+    save(case, f"net::sequential<shape<4>, regularized<dense<{2 * zdim}>, l2<>>, sampling<>, dense<3>>, N={n}, mse, "
+         "sgd{{.lr = 0.1, .momentum = 0.9}}: two train::step; the reported loss is mse + 0.01 Σ W1² + KL (Keras' "
+         "add_loss), ε cascade's draw from the sampling layer's engine seeded with 20240917 (a new draw in step 2); "
+         "autograd in torch, Keras' SGD written out", **arrays)
+
+
 def write_manifest():
     with open(os.path.join(OUT, "MANIFEST.md"), "w") as f:
         f.write("# Reference fixtures\n\nWritten by `tests/reference/make_reference.py` (do not edit). float64 `.npy`, "
@@ -807,6 +1201,13 @@ def main():
     optimizer_cases()
     more_optimizer_cases()
     model_cases()
+    schedule_cases()
+    clipping_cases()
+    gan_cases()
+    sampling_cases()
+    regularized_cases()
+    concat_cases()
+    composite_model_cases()
     write_manifest()
     total = sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(OUT) for f in fs)
     print(f"{len(MANIFEST)} cases, {total / 1024:.0f} KiB in {OUT}")

@@ -128,14 +128,22 @@ constexpr bool has_nonempty_buffers() {
 // A layer L on samples of shape In in scalar type T: params from param_<k>, forward (training) → y,
 // backward with dy → dx and grad_<k>; for layers with buffers (batch norm), buffers from buffer_in_<k>,
 // compared with buffer_out_<k> after the forward, then an inference forward on x_infer → y_infer.
-template <class L, class In, class T>
-void check_layer(const std::string& case_name, tolerance t) {
+// Layers with an auxiliary loss (a kernel penalty, sampling's KL term) compare auxiliary_loss() after the
+// forward with the fixture's auxiliary_loss, and their reference gradients are those of Σ y ⊙ dy +
+// auxiliary_loss. `prepare(l)` runs before the forward (sampling: seed the layer's noise engine).
+struct no_prepare {
+    void operator()(auto&) const {}
+};
+
+template <class L, class In, class T, class Prepare = no_prepare>
+void check_layer(const std::string& case_name, tolerance t, Prepare prepare = {}) {
     INFO("case " << case_name);
     using Out = layers::output_shape_of<L, In>;
     using X = host_tensor<T, In::rank + 1>;
     using Y = host_tensor<T, Out::rank + 1>;
     rng g(1);
     layers::layer_impl<L, In, cpu, T> l(g);
+    prepare(l);
     assign_all(case_name, "param_", l.params());
     constexpr bool buffered = has_nonempty_buffers<decltype(l)>();
     if constexpr (buffered) assign_all(case_name, "buffer_in_", l.buffers());
@@ -146,6 +154,12 @@ void check_layer(const std::string& case_name, tolerance t) {
     Y y;
     l.forward(x, y, mode::train);
     compare(case_name, "y", y, t);
+    if constexpr (layers::has_auxiliary_loss<decltype(l)>) {
+        const T aux = T(l.auxiliary_loss());
+        compare_values(case_name + "/auxiliary_loss", &aux, {}, load(case_name, "auxiliary_loss"), t);
+    } else {
+        REQUIRE_MESSAGE(!fixture_exists(case_name, "auxiliary_loss"), case_name << ": the fixture has an auxiliary loss, the layer none");
+    }
     const Y dy = load_as<Y>(case_name, "dy");
     X dx;
     l.backward(x, y, dy, &dx);
