@@ -88,11 +88,16 @@ void ensure_shape(device_tensor<T, R>& t, const Shape& s) {
 }
 
 // init::on_host's hook (init/on_host.hpp): f(T* p, n) fills a host buffer that is then copied to t.
+// The staging buffer is per thread and only grows: dropout masks drawn every step allocate nothing.
 template <class T, std::size_t R, class F>
 void stage_on_host(device_tensor<T, R>& t, F& f) {
-    std::vector<T> h(t.size());
-    f(h.data(), h.size());
-    if (!h.empty()) check(hipMemcpy(t.data(), h.data(), h.size() * sizeof(T), hipMemcpyHostToDevice), "hipMemcpy (initialisation)");
+    thread_local std::vector<T> h;
+    if (h.size() < t.size()) h.resize(t.size());
+    f(h.data(), std::size_t(t.size()));
+    if (t.size())
+        check(hipMemcpyAsync(t.data(), h.data(), t.size() * sizeof(T), hipMemcpyHostToDevice, current_stream()),
+              "hipMemcpyAsync (staged values)");
+    check(hipStreamSynchronize(current_stream()), "hipStreamSynchronize");   // h is reused by the next call
 }
 
 // A zero tensor of t's shape (optimizer state).
