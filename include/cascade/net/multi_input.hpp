@@ -64,7 +64,6 @@ struct multi_input<inputs<Heads...>, Trunk...> {
 template <class B, class T, class... Heads, class Trunk>
 class multi_input_network<B, T, std::tuple<Heads...>, Trunk> {
     using trunk_net = typename Trunk::template on<B, T>;
-    static constexpr std::size_t heads = sizeof...(Heads);
     using head_seq = std::index_sequence_for<Heads...>;
 
 public:

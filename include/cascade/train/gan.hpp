@@ -18,9 +18,9 @@
 // Both networks run in training mode throughout (dropout and batch statistics as in Keras' combined
 // model with a trainable discriminator). No allocation after the first step of a given batch size.
 #include "cascade/layers/activations.hpp"
+#include "cascade/losses/gan.hpp"
 #include "cascade/train/step.hpp"
 
-#include <cmath>
 #include <type_traits>
 #include <vector>
 
@@ -34,10 +34,13 @@ struct gan_losses {
 };
 
 namespace detail {
-template <class T>
-T softplus(T x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
-template <class T>
-T logistic(T x) { return x >= 0 ? T(1) / (T(1) + std::exp(-x)) : std::exp(x) / (T(1) + std::exp(x)); }
+// Mean of σ(l) over a batch of logits (what the trainer reports as D's output).
+template <class Y>
+double mean_probability(const Y& l) {
+    double s = 0;
+    for (std::size_t i = 0; i < l.size(); ++i) s += double(kernels::sigmoid(l.data()[i]));
+    return l.size() ? s / double(l.size()) : 0.0;
+}
 } // namespace detail
 
 template <class GNet, class DNet>
@@ -65,28 +68,22 @@ public:
         gan_losses out;
         const auto& fake = g_.forward(z, mode::train);
 
-        // 2. Discriminator on the real batch (target 1), gradients kept; then on the fake batch (target 0).
+        // 2. Discriminator (losses/gan.hpp's discriminator_loss, one half at a time: D's activations
+        //    belong to its last forward): real batch, target 1, gradients kept; then the fake batch, target 0.
         auto& dl = d_.template grad_at<DNet::depth - 1>();
         {
             const auto& l = d_.forward(real, mode::train);
-            ensure_shape(dl, l.shape());
-            for (std::size_t i = 0; i < n; ++i) {
-                const T li = l.data()[i];
-                out.d_loss += double(detail::softplus(-li)) / double(n);
-                out.d_real += double(detail::logistic(li)) / double(n);
-                dl.data()[i] = (detail::logistic(li) - T(1)) / T(n);
-            }
+            out.d_real = detail::mean_probability(l);
+            out.d_loss += double(kernels::mean_softplus(l, T(-1)));   // softplus(−l) = −log σ(l)
+            kernels::mean_softplus_gradient(l, T(-1), T(1), dl);
             d_.backward(dl);
             save_d_grads();
         }
         {
             const auto& l = d_.forward(fake, mode::train);
-            for (std::size_t i = 0; i < n; ++i) {
-                const T li = l.data()[i];
-                out.d_loss += double(detail::softplus(li)) / double(n);
-                out.d_fake += double(detail::logistic(li)) / double(n);
-                dl.data()[i] = detail::logistic(li) / T(n);
-            }
+            out.d_fake = detail::mean_probability(l);
+            out.d_loss += double(kernels::mean_softplus(l, T(1)));    // softplus(l) = −log(1 − σ(l))
+            kernels::mean_softplus_gradient(l, T(1), T(1), dl);
             d_.backward(dl);
             add_saved_d_grads();
             apply_gradients(d_, opt_d);
@@ -95,16 +92,8 @@ public:
         // 3. Generator through the updated discriminator.
         {
             const auto& l = d_.forward(fake, mode::train);
-            for (std::size_t i = 0; i < n; ++i) {
-                const T li = l.data()[i];
-                if (kind_ == gan_loss::non_saturating) {
-                    out.g_loss += double(detail::softplus(-li)) / double(n);
-                    dl.data()[i] = (detail::logistic(li) - T(1)) / T(n);
-                } else {
-                    out.g_loss -= double(detail::softplus(li)) / double(n);
-                    dl.data()[i] = -detail::logistic(li) / T(n);
-                }
-            }
+            out.g_loss = double(kind_ == gan_loss::non_saturating ? losses::gan::generator_loss_non_saturating(l, dl)
+                                                                  : losses::gan::generator_loss_minimax(l, dl));
             d_.backward(dl, &dfake_);
             g_.backward(dfake_);
             apply_gradients(g_, opt_g);
