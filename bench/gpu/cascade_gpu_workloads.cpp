@@ -1,7 +1,8 @@
 // cascade on the GPU for the workloads of bench/peers (the same models, batches, losses and optimizers as
-// torch_workloads.py --device cuda): float32, inputs and targets resident on the GPU, training step =
-// train::step on backend::gpu, inference = forward in inference mode. Timed with the stream synchronised
-// at the end of each repetition. Prints one JSON line per workload (the peers' schema, peer "cascade-gpu").
+// torch_workloads.py --device cuda): float32, inputs and targets resident on the GPU. Training step = fit's
+// (a replayed step graph, the loss value, the optimizer update; "train_samples_per_s") and train::step
+// without graphs ("train_eager_samples_per_s"); inference = forward in inference mode. Timed with the
+// device synchronised at the end of each repetition. Prints one JSON line per workload (the peers' schema, peer "cascade-gpu").
 //   cascade_gpu_workloads [--workload fit1d|mnist_cnn|cifar_dense|cifar_cnn|dncnn|all] [--min-time S] [--reps R]
 #include <cascade/cascade.hpp>
 #include <cascade/backend/gpu.hpp>
@@ -78,19 +79,29 @@ void run(const char* name, const options& o, std::size_t batch, const Loss& loss
     }
     const auto x = gpu::to_device(xh);
     const auto t = gpu::to_device(th);
-    auto train = [&] { cc::train::step(net, loss, opt, x, t); };
+    sync();
+    // fit's way (gpu/step_graphs.hpp): forward + loss gradient + backward replayed from a captured graph,
+    // the loss value read back, the optimizer update launched per tensor; and the same step eagerly.
+    cc::gpu::step_graphs<net_t, Loss> graphs(true);   // its stream is current from here on
+    auto train = [&] {
+        graphs.forward_backward(net, loss, x, t);
+        cc::train::apply_gradients(net, opt);
+    };
+    auto train_eager = [&] { cc::train::step(net, loss, opt, x, t); };
     auto infer = [&] { net.forward(x, cc::mode::infer); };
-    for (int i = 0; i < o.warmup; ++i) train(), infer();
-    const long ts = calibrate(o.min_time, train), is = calibrate(o.min_time, infer);
-    std::vector<double> tr, in;
+    for (int i = 0; i < o.warmup; ++i) train(), train_eager(), infer();
+    const long ts = calibrate(o.min_time, train), es = calibrate(o.min_time, train_eager), is = calibrate(o.min_time, infer);
+    std::vector<double> tr, er, in;
     for (int r = 0; r < o.reps; ++r) {
         tr.push_back(double(ts) * double(batch) / seconds(ts, train));
+        er.push_back(double(es) * double(batch) / seconds(es, train_eager));
         in.push_back(double(is) * double(batch) / seconds(is, infer));
     }
     std::printf("{\"peer\": \"cascade-gpu\", \"workload\": \"%s\", \"batch\": %zu, \"params\": %zu, \"train_steps\": %ld, "
-                "\"infer_steps\": %ld, \"train_samples_per_s\": {\"median\": %.1f}, \"infer_samples_per_s\": {\"median\": %.1f}, "
-                "\"device\": \"%s\"}\n",
-                name, batch, cc::count_params(net).trainable, ts, is, median(tr), median(in), gpu::device_name().c_str());
+                "\"infer_steps\": %ld, \"train_samples_per_s\": {\"median\": %.1f}, \"train_eager_samples_per_s\": {\"median\": %.1f}, "
+                "\"infer_samples_per_s\": {\"median\": %.1f}, \"graph_replays\": %zu, \"device\": \"%s\"}\n",
+                name, batch, cc::count_params(net).trainable, ts, is, median(tr), median(er), median(in), graphs.replays(),
+                gpu::device_name().c_str());
     std::fflush(stdout);
 }
 } // namespace

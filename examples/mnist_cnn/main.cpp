@@ -75,7 +75,7 @@ int main(int argc, char** argv) try {
     const args a = parse(argc, argv);
     if (a.threads > 0) cc::set_num_threads(a.threads);
     if (a.device == "gpu") {
-#if defined(__CUDACC__) || defined(__HIP__)
+#if CASCADE_WITH_GPU
         if (cascade::gpu::device_count() == 0) throw cc::error("--device gpu: no GPU found");
         std::cout << "device: " << cascade::gpu::device_name() << "\n";
         return train_and_report<cc::backend::gpu>(a);

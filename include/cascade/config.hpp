@@ -8,7 +8,7 @@
 #define CASCADE_VERSION_MINOR 1
 #define CASCADE_VERSION_PATCH 0
 
-#if defined(__HIPCC__) || defined(__CUDACC__)
+#if defined(__CUDACC__) || defined(__HIP__) || defined(CASCADE_GPU_EMULATE)
 #define CASCADE_WITH_GPU 1
 #else
 #define CASCADE_WITH_GPU 0

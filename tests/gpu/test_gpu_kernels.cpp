@@ -200,3 +200,26 @@ TEST_CASE("sgd (momentum, Nesterov, weight decay) and adam/AdamW steps against t
     }
     CHECK(max_abs_diff(gpu::to_host(gw), w) <= 1e-6);
 }
+
+TEST_CASE("column sums (bias gradients): tall, wide and tiny matrices against double sums") {
+    REQUIRE_GPU_OR_SKIP();
+    cc::rng g(21);
+    // (rows, cols): many row chunks and a partial 32-column tile; fewer rows than one chunk; one row;
+    // a conv layer's bias gradient shape (batch 64, 24x24 pixels, 32 channels).
+    for (auto [rows, cols] : {std::pair<std::size_t, std::size_t>{1000, 37}, {3, 70}, {1, 5}, {36864, 32}}) {
+        const auto y = random_tensor<float, 2>({rows, cols}, g);
+        gpu::device_tensor<float, 1> s;
+        cc::kernels::sum_rows(gpu::to_device(y), s);
+        const auto h = gpu::to_host(s);
+        REQUIRE(h.size() == cols);
+        for (std::size_t c = 0; c < cols; ++c) {
+            double exact = 0, magnitude = 0;
+            for (std::size_t r = 0; r < rows; ++r) {
+                exact += double(y(r, c));
+                magnitude += std::abs(double(y(r, c)));
+            }
+            // float partial sums: at most ~(log2 chunks + rows per lane) roundings of values ≤ magnitude.
+            CHECK(std::abs(double(h(c)) - exact) <= 2 * FLT_EPSILON * magnitude);
+        }
+    }
+}

@@ -15,10 +15,23 @@ namespace gpu = cascade::gpu;
 namespace {
 bool have_gpu() { return gpu::device_count() > 0; }
 
+template <class T, std::size_t R>
+const cc::host_tensor<T, R>& host_copy(const cc::host_tensor<T, R>& t) {
+    return t;
+}
+template <class T, std::size_t R>
+cc::host_tensor<T, R> host_copy(const gpu::device_tensor<T, R>& t) {
+    return gpu::to_host(t);
+}
+
+// Largest weight difference between two networks of the same architecture (either backend).
 template <class CpuNet, class GpuNet>
 double max_param_difference(CpuNet& c, GpuNet& g) {
     std::vector<std::vector<float>> hc, hg;
-    c.visit_params([&](std::size_t, auto& w, auto&) { hc.emplace_back(w.begin(), w.end()); });
+    c.visit_params([&](std::size_t, auto& w, auto&) {
+        const auto& h = host_copy(w);
+        hc.emplace_back(h.begin(), h.end());
+    });
     g.visit_params([&](std::size_t, auto& w, auto&) {
         const auto h = gpu::to_host(w);
         hg.emplace_back(h.begin(), h.end());
@@ -226,4 +239,61 @@ TEST_CASE("fit on the GPU: the same history and weights as on the CPU, early sto
     cc::io::restore(g, snap);
     CHECK(max_param_difference(back, g) == 0);
     std::remove(path.c_str());
+}
+
+// A network whose step does host work (the dropout mask is drawn on the host): fit keeps it eager.
+using mlp_dropout = cc::net::sequential<cc::shape<20>, L::dense<32>, L::relu, L::dropout<cc::ratio<1, 4>>, L::dense<10>, L::softmax>;
+
+TEST_CASE_TEMPLATE("fit replays captured step graphs: the same history and weights as eager steps", Net, mlp, mlp_dropout) {
+    if (!have_gpu()) {
+        MESSAGE("no GPU present: skipped (runs on the device machine)");
+        return;
+    }
+    // 150 samples in batches of 32: four full batches and one of 22 per epoch, so two graphs.
+    cc::data::dataset<float, 2, 2> d;
+    d.x = cc::host_tensor<float, 2>(std::array<std::size_t, 2>{150, 20});
+    d.y = cc::host_tensor<float, 2>(std::array<std::size_t, 2>{150, 10});
+    cc::rng r(4);
+    for (auto& v : d.x) v = float(2 * cc::detail::uniform01(r) - 1);
+    d.y.fill(0);
+    for (std::size_t i = 0; i < 150; ++i) d.y(i, r() % 10) = 1;
+    typename Net::template on<cc::backend::gpu, float> replayed{5}, eager{5};
+    cc::optimizers::adam o1, o2;
+    const cc::losses::categorical_crossentropy loss;
+    auto options = [](bool graphs) {
+        return cc::train::fit_options<cc::data::dataset<float, 2, 2>>{
+            .epochs = 3, .batch_size = 32, .seed = 2, .verbose = cc::train::progress::style::silent, .graphs = graphs};
+    };
+    const auto h1 = cc::train::fit(replayed, loss, o1, d, options(true));
+    const auto h2 = cc::train::fit(eager, loss, o2, d, options(false));
+    for (const char* k : {"loss", "accuracy"})
+        for (std::size_t e = 0; e < 3; ++e) CHECK(h1.at(e, k) == h2.at(e, k));   // the same kernels in the same order
+    CHECK(max_param_difference(replayed, eager) == 0);
+    CHECK(h2.graph_replays == 0);
+    if constexpr (std::is_same_v<Net, mlp>) {
+        // Batch 32: warm-up, capture + launch, two replays; from the second epoch on, the step after the
+        // partial batch runs eagerly (it restores the shapes), then three replays. Batch 22 always follows a
+        // batch of 32: warm-up, then captured in epoch 2, eager in epoch 3.   3 + (3 + 1) + 3
+        CHECK(h1.graph_replays == 10);
+    } else {
+        CHECK(h1.graph_replays == 0);   // dropout's host-drawn masks keep every step eager
+    }
+}
+
+TEST_CASE("predict on a GPU network: batches cut from device data give the CPU's outputs") {
+    if (!have_gpu()) {
+        MESSAGE("no GPU present: skipped (runs on the device machine)");
+        return;
+    }
+    mlp::on<cc::backend::cpu, float> c{11};
+    mlp::on<cc::backend::gpu, float> g{11};
+    cc::rng r(3);
+    cc::host_tensor<float, 2> x(std::array<std::size_t, 2>{50, 20});
+    for (auto& v : x) v = float(2 * cc::detail::uniform01(r) - 1);
+    const auto yc = cc::train::predict(c, x, 7);   // 7 batches of 7 and one of 1
+    const auto yg = gpu::to_host(cc::train::predict(g, gpu::to_device(x), 7));
+    REQUIRE(yg.shape() == yc.shape());
+    double worst = 0;
+    for (std::size_t i = 0; i < yc.size(); ++i) worst = std::max(worst, double(std::abs(yc.data()[i] - yg.data()[i])));
+    CHECK(worst < 1e-6);   // softmax outputs in (0, 1) after three float GEMMs with K ≤ 32
 }

@@ -7,6 +7,7 @@
 // (fused with softmax), and the sgd and adam optimizers. Other layers fail to compile on this backend
 // (no matching kernels:: overload) until their GPU kernels land — see docs/gpu.md.
 #include "cascade/gpu/device_tensor.hpp"
+#include "cascade/kernels/gpu/adaptive_optimizers.hpp"
 #include "cascade/kernels/gpu/batch_norm.hpp"
 #include "cascade/kernels/gpu/conv.hpp"
 #include "cascade/kernels/gpu/elementwise.hpp"

@@ -97,7 +97,17 @@ void stage_on_host(device_tensor<T, R>& t, F& f) {
     if (t.size())
         check(hipMemcpyAsync(t.data(), h.data(), t.size() * sizeof(T), hipMemcpyHostToDevice, current_stream()),
               "hipMemcpyAsync (staged values)");
-    check(hipStreamSynchronize(current_stream()), "hipStreamSynchronize");   // h is reused by the next call
+    synchronize();   // h is reused by the next call
+}
+
+// copy_range's hook (tensor/copy_range.hpp): n elements from src at src_offset to dst at dst_offset.
+template <class T, std::size_t R1, std::size_t R2>
+void copy_range_on_device(const device_tensor<T, R1>& src, std::size_t src_offset, device_tensor<T, R2>& dst,
+                          std::size_t dst_offset, std::size_t n) {
+    if (n)
+        check(hipMemcpyAsync(dst.data() + dst_offset, src.data() + src_offset, n * sizeof(T), hipMemcpyDeviceToDevice,
+                             current_stream()),
+              "hipMemcpyAsync (device to device)");
 }
 
 // A zero tensor of t's shape (optimizer state).
@@ -122,7 +132,7 @@ void copy_to_host(const device_tensor<T, R>& d, host_tensor<T, R>& h) {
     if (d.size())
         check(hipMemcpyAsync(h.data(), d.data(), d.size() * sizeof(T), hipMemcpyDeviceToHost, current_stream()),
               "hipMemcpyAsync (device to host)");
-    check(hipStreamSynchronize(current_stream()), "hipStreamSynchronize");
+    synchronize();
 }
 template <class T, std::size_t R>
 device_tensor<T, R> to_device(const host_tensor<T, R>& h) {

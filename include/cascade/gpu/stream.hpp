@@ -4,6 +4,8 @@
 // capture needs. Thread-local: two networks trained on two host threads do not share a stream.
 #include "cascade/gpu/vendor.hpp"
 
+#include <cstddef>
+
 namespace cascade::gpu {
 
 inline hipStream_t& current_stream_ref() {
@@ -11,6 +13,19 @@ inline hipStream_t& current_stream_ref() {
     return s;
 }
 inline hipStream_t current_stream() { return current_stream_ref(); }
+
+// Waits for the work on the current stream; every host round trip of cascade's GPU code goes through here
+// and is counted, so that a training step can tell whether it is free of them (gpu/step_graphs.hpp: only
+// such a step can be captured into a graph).
+inline std::size_t& synchronization_counter() {
+    thread_local std::size_t n = 0;
+    return n;
+}
+inline std::size_t host_synchronizations() { return synchronization_counter(); }
+inline void synchronize() {
+    ++synchronization_counter();
+    check(hipStreamSynchronize(current_stream()), "hipStreamSynchronize");
+}
 
 // Makes `s` current for the scope's lifetime.
 class stream_scope {

@@ -1,11 +1,13 @@
 #pragma once
 // The one file that knows HIP from CUDA. cascade's GPU code is written in HIP dialect; kernel bodies
-// (threadIdx, blockIdx, __syncthreads, <<<...>>>, atomicAdd) are spelled the same by both, so this header
+// (threadIdx, blockIdx, __syncthreads, atomicAdd) are spelled the same by both, so this header
 // only maps the small host runtime API (memory, copies, streams, events, graphs, errors) from HIP names to
 // CUDA for nvcc, and provides the warp-level primitives as functions. Debian's HIP 5.2 headers do not
 // compile under CUDA 13, so an nvcc build never includes HIP headers (../shared/STYLE.md §3.8).
 //
-// Compile GPU translation units with hipcc (-x hip --offload-arch=gfx90a ...) or nvcc (-arch=sm_90).
+// Compile GPU translation units with hipcc (-x hip --offload-arch=gfx90a ...) or nvcc (-arch=sm_90); with
+// -DCASCADE_GPU_EMULATE the host compiler builds them against gpu/emulator.hpp, which runs the kernels on the
+// CPU (CI's way of executing the GPU tests). Kernels are launched through gpu::launch (gpu/launch.hpp).
 #if defined(__HIPCC__)
 #include <hip/hip_runtime.h>
 #elif defined(__CUDACC__)
@@ -47,8 +49,10 @@
 #define hipGraphLaunch cudaGraphLaunch
 #define hipGraphDestroy cudaGraphDestroy
 #define hipGraphExecDestroy cudaGraphExecDestroy
+#elif defined(CASCADE_GPU_EMULATE)
+#include "cascade/gpu/emulator.hpp"   // the HIP model run on the CPU by the host compiler (tests in CI)
 #else
-#error "cascade/gpu/vendor.hpp must be compiled by hipcc or nvcc (CASCADE_GPU=hip|cuda)"
+#error "cascade/gpu/vendor.hpp must be compiled by hipcc or nvcc (CASCADE_GPU=hip|cuda), or with CASCADE_GPU_EMULATE"
 #endif
 
 #include "cascade/config.hpp"
@@ -80,10 +84,21 @@ inline std::string device_name() {
     return p.name;
 }
 
+#if defined(CASCADE_GPU_EMULATE)
+// Host-compiled kernels call exp/log/sqrt/tanh unqualified, as device code does; these make the float
+// overloads visible there.
+using std::exp;
+using std::log;
+using std::sqrt;
+using std::tanh;
+using std::expm1;   // elu, selu (kernels/gpu/activations.hpp)
+using std::log1p;   // softplus
+#endif
+
 // Pinned host memory (page-locked: asynchronous copies overlap with kernels).
 inline void* host_alloc_pinned(std::size_t bytes) {
     void* p = nullptr;
-#if defined(__HIPCC__)
+#if defined(__HIPCC__) || defined(CASCADE_GPU_EMULATE)
     check(hipHostMalloc(&p, bytes, hipHostMallocDefault), "hipHostMalloc");
 #else
     check(cudaHostAlloc(&p, bytes, cudaHostAllocDefault), "cudaHostAlloc");
@@ -93,7 +108,7 @@ inline void* host_alloc_pinned(std::size_t bytes) {
 
 // Graph instantiation: HIP 5.2 and CUDA ≥ 12 take different arguments.
 inline void graph_instantiate(hipGraphExec_t* exec, hipGraph_t graph) {
-#if defined(__HIPCC__)
+#if defined(__HIPCC__) || defined(CASCADE_GPU_EMULATE)
     check(hipGraphInstantiate(exec, graph, nullptr, nullptr, 0), "hipGraphInstantiate");
 #else
     check(cudaGraphInstantiate(exec, graph, 0ULL), "cudaGraphInstantiate");
@@ -102,7 +117,9 @@ inline void graph_instantiate(hipGraphExec_t* exec, hipGraph_t graph) {
 
 // Warp (wavefront) width: 64 on GCN/CDNA (gfx8/gfx9: MI100, MI200, MI300), 32 on NVIDIA and RDNA.
 // A device-pass constant: host code sizing launches by warps asks hipDeviceProp_t::warpSize instead.
-#if defined(__HIPCC__) && (defined(__GFX8__) || defined(__GFX9__))
+#if defined(CASCADE_GPU_EMULATE)
+inline constexpr int warp_size = CASCADE_EMULATE_WARP_SIZE;
+#elif defined(__HIPCC__) && (defined(__GFX8__) || defined(__GFX9__))
 inline constexpr int warp_size = 64;
 #else
 inline constexpr int warp_size = 32;
@@ -112,7 +129,9 @@ inline constexpr int warp_size = 32;
 // CUDA (mask + _sync) and HIP 5.2 (no _sync variants) spell shuffles differently.
 template <class T>
 __device__ __forceinline__ T shfl_xor(T v, int lane_mask) {
-#if defined(__HIPCC__)
+#if defined(CASCADE_GPU_EMULATE)
+    return emu::shfl_xor(v, lane_mask);
+#elif defined(__HIPCC__)
     return __shfl_xor(v, lane_mask, warp_size);
 #else
     return __shfl_xor_sync(0xffffffffu, v, lane_mask, warp_size);

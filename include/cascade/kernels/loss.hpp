@@ -12,10 +12,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-// GPU translation units (nvcc, or hipcc with -x hip) see backend::gpu and the device overloads of every
-// kernel before any layer or loss template is defined: those call kernels:: by qualified name, and a
-// qualified name only finds the overloads declared before the template.
-#if defined(__CUDACC__) || defined(__HIP__)
+// GPU translation units (nvcc, hipcc with -x hip, or the emulator build) see backend::gpu and the device
+// overloads of every kernel before any layer or loss template is defined: those call kernels:: by
+// qualified name, and a qualified name only finds the overloads declared before the template.
+#if CASCADE_WITH_GPU
 #include "cascade/backend/gpu.hpp"
 #endif
 

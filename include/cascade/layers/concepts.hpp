@@ -27,15 +27,16 @@
 // params()/grads()   std::tie of parameter tensors and their gradients; the order is the optimizer's
 //                    key and the save file's order. buffers() (optional) ties non-trainable state
 //                    (batch_norm's moving statistics).
+#include "cascade/config.hpp"
 #include "cascade/init/initializers.hpp"
 #include "cascade/tensor/shape.hpp"
 
 #include <cstddef>
 #include <tuple>
-// GPU translation units (nvcc, or hipcc with -x hip) see backend::gpu and the device overloads of every
-// kernel before any layer or loss template is defined: those call kernels:: by qualified name, and a
-// qualified name only finds the overloads declared before the template.
-#if defined(__CUDACC__) || defined(__HIP__)
+// GPU translation units (nvcc, hipcc with -x hip, or the emulator build) see backend::gpu and the device
+// overloads of every kernel before any layer or loss template is defined: those call kernels:: by
+// qualified name, and a qualified name only finds the overloads declared before the template.
+#if CASCADE_WITH_GPU
 #include "cascade/backend/gpu.hpp"
 #endif
 

@@ -34,8 +34,13 @@ struct adadelta {
     void begin_step() {}
     template <class P>
     void update(std::size_t k, P& w, const P& g) {
-        static_assert(is_host_tensor<P>, "adadelta: not available on the GPU backend yet (sgd and adam are)");
         using T = typename P::value_type;
+        if constexpr (!is_host_tensor<P>) {   // a device tensor: the backend's fused kernel (found by ADL)
+            auto& egd = state_.backend_slot<P>(k, 0, [&] { return zeros_like(w); });
+            auto& edd = state_.backend_slot<P>(k, 1, [&] { return zeros_like(w); });
+            adadelta_update_on_device(w, g, egd, edd, T(opt.lr), T(opt.rho), T(opt.epsilon));
+            return;
+        }
         const std::size_t n = w.size();
         T* eg = state_.slot<T>(k, 0, n);   // E[g²]
         T* ed = state_.slot<T>(k, 1, n);   // E[Δ²]

@@ -31,8 +31,12 @@ struct adagrad {
     void begin_step() {}
     template <class P>
     void update(std::size_t k, P& w, const P& g) {
-        static_assert(is_host_tensor<P>, "adagrad: not available on the GPU backend yet (sgd and adam are)");
         using T = typename P::value_type;
+        if constexpr (!is_host_tensor<P>) {   // a device tensor: the backend's fused kernel (found by ADL)
+            auto& ad = state_.backend_slot<P>(k, 0, [&] { return full_like(w, T(opt.initial_accumulator_value)); });
+            adagrad_update_on_device(w, g, ad, T(opt.lr), T(opt.epsilon));
+            return;
+        }
         const std::size_t n = w.size();
         bool fresh = false;
         T* a = state_.slot<T>(k, 0, n, &fresh);

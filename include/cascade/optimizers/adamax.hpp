@@ -32,14 +32,19 @@ struct adamax {
 
     template <class P>
     void update(std::size_t k, P& w, const P& g) {
-        static_assert(is_host_tensor<P>, "adamax: not available on the GPU backend yet (sgd and adam are)");
         using T = typename P::value_type;
         const std::size_t n = w.size();
-        T* m = state_.slot<T>(k, 0, n);
-        T* u = state_.slot<T>(k, 1, n);
         const double tt = double(t_ ? t_ : 1);
         const T lr_t = T(opt.lr / (1 - std::pow(opt.beta_1, tt)));
         const T b1 = T(opt.beta_1), b2 = T(opt.beta_2), eps = T(opt.epsilon);
+        if constexpr (!is_host_tensor<P>) {   // a device tensor: the backend's fused kernel (found by ADL)
+            auto& md = state_.backend_slot<P>(k, 0, [&] { return zeros_like(w); });
+            auto& ud = state_.backend_slot<P>(k, 1, [&] { return zeros_like(w); });
+            adamax_update_on_device(w, g, md, ud, lr_t, b1, b2, eps);
+            return;
+        }
+        T* m = state_.slot<T>(k, 0, n);
+        T* u = state_.slot<T>(k, 1, n);
         T* pw = w.data();
         const T* pg = g.data();
 #pragma omp simd

@@ -34,8 +34,14 @@ struct rmsprop {
     void begin_step() {}
     template <class P>
     void update(std::size_t k, P& w, const P& g) {
-        static_assert(is_host_tensor<P>, "rmsprop: not available on the GPU backend yet (sgd and adam are)");
         using T = typename P::value_type;
+        if constexpr (!is_host_tensor<P>) {   // a device tensor: the backend's fused kernel (found by ADL)
+            auto& vd = state_.backend_slot<P>(k, 0, [&] { return zeros_like(w); });
+            T* md = opt.centered ? state_.backend_slot<P>(k, 1, [&] { return zeros_like(w); }).data() : nullptr;
+            T* bd = opt.momentum > 0 ? state_.backend_slot<P>(k, 2, [&] { return zeros_like(w); }).data() : nullptr;
+            rmsprop_update_on_device(w, g, vd, md, bd, T(opt.lr), T(opt.rho), T(opt.momentum), T(opt.epsilon));
+            return;
+        }
         const std::size_t n = w.size();
         T* v = state_.slot<T>(k, 0, n);
         T* m = opt.centered ? state_.slot<T>(k, 1, n) : nullptr;

@@ -11,12 +11,16 @@
 #include "cascade/data/dataset.hpp"
 #include "cascade/io/snapshot.hpp"
 #include "cascade/io/weights.hpp"
+#include "cascade/tensor/copy_range.hpp"
 #include "cascade/train/batch_stage.hpp"
 #include "cascade/train/callbacks.hpp"
 #include "cascade/train/history.hpp"
 #include "cascade/train/metric.hpp"
 #include "cascade/train/progress.hpp"
 #include "cascade/train/step.hpp"
+#if CASCADE_WITH_GPU
+#include "cascade/gpu/step_graphs.hpp"   // make_step_graphs, found by argument-dependent lookup
+#endif
 
 #include <chrono>
 #include <cmath>
@@ -46,6 +50,9 @@ struct fit_options {
     // Per-sample weights of the training data (N values, Keras' sample_weight): the loss becomes
     // Σ w_n l_n / N over each batch. Not applied to validation data.
     const host_tensor<typename D::value_type, 1>* sample_weight = nullptr;
+    // GPU networks: capture each training step (forward, loss gradient, backward) into a graph once per
+    // batch shape and replay it (gpu/step_graphs.hpp, docs/gpu.md). Results are the same either way.
+    bool graphs = true;
 };
 
 namespace detail {
@@ -65,6 +72,22 @@ void check_dataset(const D& d, const char* what) {
     for (std::size_t i = 0; i < Net::output_shape::rank; ++i)
         CASCADE_CHECK(d.y.shape()[i + 1] == Net::output_shape::dims[i], what, ": target axis ", i + 1, " has size ",
                       d.y.shape()[i + 1], " but the model's output shape is ", Net::output_shape::dims[i]);
+}
+
+// The step runner of a host network: the plain forward_backward.
+struct eager_steps {
+    template <class Net, class Loss>
+    typename Net::scalar_type forward_backward(Net& net, const Loss& loss, const typename Net::input_tensor& x,
+                                               const typename Net::output_tensor& t) {
+        return train::forward_backward(net, loss, x, t);
+    }
+    std::size_t replays() const { return 0; }
+};
+// A device network's comes from its backend (gpu::make_step_graphs: capture and replay).
+template <class Net, class Loss>
+auto make_step_runner(Net& net, const Loss& loss, const typename Net::input_tensor& x, bool graphs) {
+    if constexpr (is_host_tensor<typename Net::input_tensor>) return eager_steps{};
+    else return make_step_graphs(net, loss, x, graphs);
 }
 
 template <class Opt>
@@ -131,11 +154,10 @@ std::map<std::string, double> evaluate(Net& net, const Loss& loss, const D& d, s
     return out;
 }
 
-// The network's outputs for every sample of x, (N, output shape...), in inference mode.
+// The network's outputs for every sample of x, (N, output shape...), in inference mode. x and the result
+// live on the network's backend (device tensors for a GPU network).
 template <class Net>
 typename Net::output_tensor predict(Net& net, const typename Net::input_tensor& x, std::size_t batch_size = 256) {
-    static_assert(is_host_tensor<typename Net::input_tensor>,
-                  "predict: host networks only so far; on a GPU network call net.forward(x, mode::infer) per batch");
     CASCADE_CHECK(batch_size > 0, "predict: batch_size must be positive");
     const std::size_t n = x.shape()[0];
     typename Net::output_tensor out(batch_shape<typename Net::output_shape>(n));
@@ -144,9 +166,9 @@ typename Net::output_tensor predict(Net& net, const typename Net::input_tensor& 
     for (std::size_t b = 0; b < n; b += batch_size) {
         const std::size_t e = std::min(n, b + batch_size);
         ensure_shape(xb, batch_shape<typename Net::input_shape>(e - b));
-        std::copy(x.data() + b * in_row, x.data() + e * in_row, xb.data());
+        copy_range(x, b * in_row, xb, 0, (e - b) * in_row);
         const auto& y = net.forward(xb, mode::infer);
-        std::copy(y.data(), y.data() + y.size(), out.data() + b * out_row);
+        copy_range(y, 0, out, b * out_row, std::size_t(y.size()));
     }
     return out;
 }
@@ -196,6 +218,7 @@ history fit(Net& net, const Loss& loss, Opt& opt, const D& train_data, const fit
     for (auto& c : o.callbacks) c->on_train_begin(ctx);
     std::vector<std::size_t> order = data::sequential_order(n);
     batch_stage<Net> st;
+    auto steps = detail::make_step_runner(net, loss, st.x(), o.graphs);   // (on a GPU: its stream is current from here)
     typename Net::template tensor<1> wb;   // the batch's sample weights (with o.sample_weight)
     std::vector<metric_sum> sums(ms.size());
 
@@ -220,7 +243,7 @@ history fit(Net& net, const Loss& loss, Opt& opt, const D& train_data, const fit
                         return forward_backward(net, loss, st.x(), st.y(), wb);
                     }
                 }
-                return forward_backward(net, loss, st.x(), st.y());
+                return steps.forward_backward(net, loss, st.x(), st.y());
             }();
             if (!std::isfinite(double(value)))
                 cascade::detail::fail("fit: the loss became ", double(value), " at epoch ", epoch + 1, ", batch ", b + 1,
@@ -263,6 +286,7 @@ history fit(Net& net, const Loss& loss, Opt& opt, const D& train_data, const fit
             break;
         }
     }
+    h.graph_replays = steps.replays();
     for (auto& c : o.callbacks) c->on_train_end(ctx);
     return h;
 }

@@ -21,6 +21,7 @@ struct history {
     std::vector<double> lr;                           // the optimizer's learning rate at the end of each epoch
                                                       // (empty for an optimizer without opt.lr)
     std::optional<std::size_t> stopped_epoch;         // 0-based epoch after which a callback stopped training
+    std::size_t graph_replays = 0;                    // GPU: training steps replayed from a captured graph
 
     double at(std::size_t epoch, const std::string& key) const {
         CASCADE_CHECK(epoch < epochs.size(), "history: epoch ", epoch, " out of range (", epochs.size(), " epochs)");

@@ -22,35 +22,64 @@ constexpr bool fuses_final_activation() {
 namespace detail {
 struct unweighted {};
 
-// Forward, loss (optionally with per-sample weights w), backward; the value includes the layers' own
-// losses (weight penalties, a VAE's KL: net/regularization.hpp) like Keras' total loss.
-template <class Net, class Loss, class W>
-typename Net::scalar_type forward_backward_impl(Net& net, const Loss& loss, const typename Net::input_tensor& x,
-                                                const typename Net::output_tensor& t, const W& w) {
-    constexpr bool weighted = !std::is_same_v<W, unweighted>;
-    const auto& y = net.forward(x, mode::train);
+template <class Net>
+void check_targets(const typename Net::output_tensor& y, const typename Net::output_tensor& t) {
     CASCADE_CHECK(y.shape() == t.shape(), "train: targets have shape ", xt::adapt(t.shape()), " but the network outputs ",
                   xt::adapt(y.shape()));
-    auto value = [&] {
-        if constexpr (weighted) return loss.value(y, t, w);
-        else return loss.value(y, t);
-    }();
-    bool done = false;
+}
+
+// The loss of the network's output y (optionally with per-sample weights w).
+template <class Loss, class Y, class W>
+auto loss_value(const Loss& loss, const Y& y, const Y& t, const W& w) {
+    if constexpr (!std::is_same_v<W, unweighted>) return loss.value(y, t, w);
+    else return loss.value(y, t);
+}
+
+// The gradient half of a step: ∂L/∂y (or, fused with the final activation, ∂L/∂z of the layer before it)
+// handed to the network's backward pass.
+template <class Net, class Loss, class W>
+void backward_from_loss(Net& net, const Loss& loss, const typename Net::output_tensor& y, const typename Net::output_tensor& t,
+                        const W& w) {
+    constexpr bool weighted = !std::is_same_v<W, unweighted>;
     if constexpr (fuses_final_activation<Net, Loss>()) {
         if (loss.fused()) {
             auto& dz = net.template grad_at<Net::depth - 2>();
             if constexpr (weighted) loss.fused_gradient(y, t, w, dz);
             else loss.fused_gradient(y, t, dz);
             net.template backward_from<Net::depth - 2>(dz);
-            done = true;
+            return;
         }
     }
-    if (!done) {
-        auto& dy = net.template grad_at<Net::depth - 1>();
-        if constexpr (weighted) loss.gradient(y, t, w, dy);
-        else loss.gradient(y, t, dy);
-        net.backward(dy);
-    }
+    auto& dy = net.template grad_at<Net::depth - 1>();
+    if constexpr (weighted) loss.gradient(y, t, w, dy);
+    else loss.gradient(y, t, dy);
+    net.backward(dy);
+}
+
+// Forward, loss (optionally with per-sample weights w), backward; the value includes the layers' own
+// losses (weight penalties, a VAE's KL: net/regularization.hpp) like Keras' total loss.
+template <class Net, class Loss, class W>
+typename Net::scalar_type forward_backward_impl(Net& net, const Loss& loss, const typename Net::input_tensor& x,
+                                                const typename Net::output_tensor& t, const W& w) {
+    const auto& y = net.forward(x, mode::train);
+    check_targets<Net>(y, t);
+    auto value = loss_value(loss, y, t, w);
+    backward_from_loss(net, loss, y, t, w);
+    if constexpr (net::has_auxiliary_losses<Net>()) value += net::regularization_loss(net);
+    return value;
+}
+
+// The same step with the loss value left out: the part a GPU captures into a graph (gpu/step_graphs.hpp),
+// whose value is then taken from the output the replay leaves behind (step_value).
+template <class Net, class Loss>
+void forward_and_gradients(Net& net, const Loss& loss, const typename Net::input_tensor& x, const typename Net::output_tensor& t) {
+    const auto& y = net.forward(x, mode::train);
+    check_targets<Net>(y, t);
+    backward_from_loss(net, loss, y, t, unweighted{});
+}
+template <class Net, class Loss>
+typename Net::scalar_type step_value(Net& net, const Loss& loss, const typename Net::output_tensor& t) {
+    auto value = loss_value(loss, net.output(), t, unweighted{});
     if constexpr (net::has_auxiliary_losses<Net>()) value += net::regularization_loss(net);
     return value;
 }

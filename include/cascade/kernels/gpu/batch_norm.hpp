@@ -4,49 +4,68 @@
 //   moving:     m ← momentum m + (1 − momentum) μ;  v ← momentum v + (1 − momentum) σ² · R/(R − 1)
 //   backward:   dβ = Σ_r dy,  dγ = Σ_r dy x̂,  dx = γ / √(σ² + ε) · (dy − dβ/R − x̂ · dγ/R)
 //   inference:  y = γ (x − m) / √(v + ε) + β
-// Per-channel sums: one block per channel, accumulated in double in two passes (mean, then squared
-// deviations), like the CPU's double sums; element-wise passes: one thread per element.
+// Per-channel sums: column sums over the (rows, channels) matrix (column_sums.hpp), accumulated in double
+// in two passes (mean, then squared deviations), like the CPU's double sums; element-wise passes: one
+// thread per element.
 #include "cascade/gpu/device_tensor.hpp"
 #include "cascade/kernels/batch_norm.hpp"
+#include "cascade/kernels/gpu/column_sums.hpp"
 #include "cascade/kernels/gpu/elementwise.hpp"
 
 namespace cascade::gpu {
 
-inline constexpr unsigned channel_block = 256;
-
-// Sum over the threads of one block (every thread gets it); `scratch` holds one value per warp.
-template <class A>
-__device__ A block_sum(A v, A* scratch) {
-    v = warp_sum(v);
-    const int warp = int(threadIdx.x / warp_size), lane = int(threadIdx.x % warp_size);
-    const int warps = int((blockDim.x + warp_size - 1) / warp_size);
-    __syncthreads();   // scratch may still be read from a previous call
-    if (lane == 0) scratch[warp] = v;
-    __syncthreads();
-    A s = 0;
-    for (int k = 0; k < warps; ++k) s += scratch[k];
-    return s;
-}
-
+// Per-channel sums (column_sums.hpp: coalesced, parallel over rows and channels, in double).
+namespace bn {
 template <class T>
-__global__ void bn_stats_kernel(std::size_t rows, std::size_t c, const T* x, T eps, T* mean, T* var, T* inv_std) {
-    __shared__ double scratch[32];
-    const std::size_t ch = blockIdx.x;
-    double s = 0;
-    for (std::size_t r = threadIdx.x; r < rows; r += blockDim.x) s += double(x[r * c + ch]);
-    const double mu = block_sum(s, scratch) / double(rows);
-    double q = 0;
-    for (std::size_t r = threadIdx.x; r < rows; r += blockDim.x) {
-        const double d = double(x[r * c + ch]) - mu;
-        q += d * d;
+struct value {   // f(r, c) = x[r, c]
+    const T* x;
+    std::size_t c;
+    __device__ double operator()(std::size_t r, std::size_t ch) const { return double(x[r * c + ch]); }
+};
+template <class T>
+struct squared_deviation {   // f(r, c) = (x[r, c] − μ_c)², μ in double
+    const T* x;
+    const double* mu;
+    std::size_t c;
+    __device__ double operator()(std::size_t r, std::size_t ch) const {
+        const double d = double(x[r * c + ch]) - mu[ch];
+        return d * d;
     }
-    const double v = block_sum(q, scratch) / double(rows);
-    if (threadIdx.x == 0) {
-        mean[ch] = T(mu);
+};
+template <class T>
+struct product {   // f(r, c) = dy[r, c] · x̂[r, c]
+    const T* dy;
+    const T* xhat;
+    std::size_t c;
+    __device__ double operator()(std::size_t r, std::size_t ch) const { return double(dy[r * c + ch]) * double(xhat[r * c + ch]); }
+};
+template <class T>
+struct mean_out {   // μ = Σ / R, kept in double for the variance pass and as T for the layer
+    double inv_rows;
+    double* mu;
+    T* mean;
+    __device__ void operator()(std::size_t ch, double total) const {
+        mu[ch] = total * inv_rows;
+        mean[ch] = T(total * inv_rows);
+    }
+};
+template <class T>
+struct variance_out {   // σ² = Σ / R, 1/√(σ² + ε)
+    double inv_rows, eps;
+    T* var;
+    T* inv_std;
+    __device__ void operator()(std::size_t ch, double total) const {
+        const double v = total * inv_rows;
         var[ch] = T(v);
-        inv_std[ch] = T(1.0 / sqrt(v + double(eps)));
+        inv_std[ch] = T(1.0 / sqrt(v + eps));
     }
-}
+};
+template <class T>
+struct store {
+    T* s;
+    __device__ void operator()(std::size_t ch, double total) const { s[ch] = T(total); }
+};
+} // namespace bn
 
 template <class T>
 __global__ void bn_apply_kernel(std::size_t n, std::size_t c, const T* x, const T* mean, const T* inv_std, const T* gamma,
@@ -77,24 +96,6 @@ __global__ void bn_infer_kernel(std::size_t n, std::size_t c, const T* x, const 
 }
 
 template <class T>
-__global__ void bn_grad_sums_kernel(std::size_t rows, std::size_t c, const T* xhat, const T* dy, T* dgamma, T* dbeta) {
-    __shared__ double scratch[32];
-    const std::size_t ch = blockIdx.x;
-    double sb = 0, sg = 0;
-    for (std::size_t r = threadIdx.x; r < rows; r += blockDim.x) {
-        const double g = double(dy[r * c + ch]);
-        sb += g;
-        sg += g * double(xhat[r * c + ch]);
-    }
-    const double b = block_sum(sb, scratch);
-    const double gsum = block_sum(sg, scratch);
-    if (threadIdx.x == 0) {
-        dbeta[ch] = T(b);
-        dgamma[ch] = T(gsum);
-    }
-}
-
-template <class T>
 __global__ void bn_dx_kernel(std::size_t n, std::size_t c, T inv_rows, const T* xhat, const T* dy, const T* gamma,
                              const T* inv_std, const T* dgamma, const T* dbeta, T* dx) {
     for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += std::size_t(gridDim.x) * blockDim.x) {
@@ -111,6 +112,7 @@ template <class T, std::size_t R>
 struct batch_norm_cache<gpu::device_tensor<T, R>> {
     gpu::device_tensor<T, R> xhat;
     gpu::device_tensor<T, 1> mean, var, inv_std;
+    gpu::device_tensor<double, 1> mu;   // the mean in double, for the variance pass
 };
 
 template <class T, std::size_t R>
@@ -121,21 +123,22 @@ void batch_norm_train_forward(const gpu::device_tensor<T, R>& x, const gpu::devi
     ensure_shape(y, x.shape());
     ensure_shape(cache.xhat, x.shape());
     for (auto* t : {&cache.mean, &cache.var, &cache.inv_std}) ensure_shape(*t, std::array<std::size_t, 1>{c});
-    gpu::bn_stats_kernel<T><<<unsigned(c), gpu::channel_block, 0, gpu::current_stream()>>>(
-        rows, c, x.data(), eps, cache.mean.data(), cache.var.data(), cache.inv_std.data());
-    gpu::check_launch("batch_norm statistics");
-    gpu::bn_apply_kernel<T><<<gpu::grid_for(x.size()), gpu::elementwise_block, 0, gpu::current_stream()>>>(
+    ensure_shape(cache.mu, std::array<std::size_t, 1>{c});
+    const double inv_rows = rows ? 1.0 / double(rows) : 0.0;
+    gpu::column_sums<double>("batch_norm mean", rows, c, gpu::bn::value<T>{x.data(), c},
+                             gpu::bn::mean_out<T>{inv_rows, cache.mu.data(), cache.mean.data()});
+    gpu::column_sums<double>("batch_norm variance", rows, c, gpu::bn::squared_deviation<T>{x.data(), cache.mu.data(), c},
+                             gpu::bn::variance_out<T>{inv_rows, double(eps), cache.var.data(), cache.inv_std.data()});
+    gpu::launch("batch_norm normalise", gpu::bn_apply_kernel<T>, gpu::grid_for(x.size()), gpu::elementwise_block,
         x.size(), c, x.data(), cache.mean.data(), cache.inv_std.data(), gamma.data(), beta.data(), cache.xhat.data(), y.data());
-    gpu::check_launch("batch_norm normalise");
 }
 
 template <class T, std::size_t R>
 void batch_norm_update_moving(const batch_norm_cache<gpu::device_tensor<T, R>>& cache, std::size_t rows, T momentum,
                               gpu::device_tensor<T, 1>& moving_mean, gpu::device_tensor<T, 1>& moving_var) {
     const T bessel = rows > 1 ? T(rows) / T(rows - 1) : T(1);
-    gpu::bn_moving_kernel<T><<<gpu::grid_for(moving_mean.size()), gpu::elementwise_block, 0, gpu::current_stream()>>>(
+    gpu::launch("batch_norm moving statistics", gpu::bn_moving_kernel<T>, gpu::grid_for(moving_mean.size()), gpu::elementwise_block,
         moving_mean.size(), cache.mean.data(), cache.var.data(), momentum, bessel, moving_mean.data(), moving_var.data());
-    gpu::check_launch("batch_norm moving statistics");
 }
 
 template <class T, std::size_t R>
@@ -144,9 +147,8 @@ void batch_norm_infer_forward(const gpu::device_tensor<T, R>& x, const gpu::devi
                               const gpu::device_tensor<T, 1>& moving_var, T eps, batch_norm_cache<gpu::device_tensor<T, R>>&,
                               gpu::device_tensor<T, R>& y) {
     ensure_shape(y, x.shape());
-    gpu::bn_infer_kernel<T><<<gpu::grid_for(x.size()), gpu::elementwise_block, 0, gpu::current_stream()>>>(
+    gpu::launch("batch_norm inference", gpu::bn_infer_kernel<T>, gpu::grid_for(x.size()), gpu::elementwise_block,
         x.size(), gamma.size(), x.data(), gamma.data(), beta.data(), moving_mean.data(), moving_var.data(), eps, y.data());
-    gpu::check_launch("batch_norm inference");
 }
 
 template <class T, std::size_t R>
@@ -154,15 +156,13 @@ void batch_norm_backward(batch_norm_cache<gpu::device_tensor<T, R>>& cache, cons
                          const gpu::device_tensor<T, 1>& gamma, gpu::device_tensor<T, 1>& dgamma,
                          gpu::device_tensor<T, 1>& dbeta, gpu::device_tensor<T, R>* dx) {
     const std::size_t c = gamma.size(), rows = c ? dy.size() / c : 0;
-    gpu::bn_grad_sums_kernel<T><<<unsigned(c), gpu::channel_block, 0, gpu::current_stream()>>>(
-        rows, c, cache.xhat.data(), dy.data(), dgamma.data(), dbeta.data());
-    gpu::check_launch("batch_norm gradient sums");
+    gpu::column_sums<double>("batch_norm beta gradient", rows, c, gpu::bn::value<T>{dy.data(), c}, gpu::bn::store<T>{dbeta.data()});
+    gpu::column_sums<double>("batch_norm gamma gradient", rows, c, gpu::bn::product<T>{dy.data(), cache.xhat.data(), c},
+                             gpu::bn::store<T>{dgamma.data()});
     if (!dx) return;
     ensure_shape(*dx, dy.shape());
-    gpu::bn_dx_kernel<T><<<gpu::grid_for(dy.size()), gpu::elementwise_block, 0, gpu::current_stream()>>>(
-        dy.size(), c, T(1) / T(rows ? rows : 1), cache.xhat.data(), dy.data(), gamma.data(), cache.inv_std.data(),
-        dgamma.data(), dbeta.data(), dx->data());
-    gpu::check_launch("batch_norm input gradient");
+    gpu::launch("batch_norm input gradient", gpu::bn_dx_kernel<T>, gpu::grid_for(dy.size()), gpu::elementwise_block,
+        dy.size(), c, T(1) / T(rows ? rows : 1), cache.xhat.data(), dy.data(), gamma.data(), cache.inv_std.data(), dgamma.data(), dbeta.data(), dx->data());
 }
 
 } // namespace cascade::kernels

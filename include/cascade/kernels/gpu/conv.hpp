@@ -9,6 +9,7 @@
 // atomics and gives the same result on every run. An implicit-GEMM kernel (no col buffer) is the next
 // step for large images; for the seed models' sizes the explicit buffer costs one extra pass.
 #include "cascade/gpu/device_tensor.hpp"
+#include "cascade/kernels/gpu/column_sums.hpp"
 #include "cascade/kernels/channels_last.hpp"
 #include "cascade/kernels/conv.hpp"       // conv_geometry, conv_workspace (the CPU overloads' types)
 #include "cascade/kernels/gpu/gemm.hpp"
@@ -71,14 +72,12 @@ __global__ void col2im_kernel(conv_geometry g, std::size_t n, const T* __restric
 template <class T>
 void im2col(const conv_geometry& g, std::size_t n, const T* x, T* col) {
     const std::size_t total = n * g.rows_per_sample() * g.patch();
-    im2col_kernel<T><<<grid_for(total), elementwise_block, 0, current_stream()>>>(g, n, x, col);
-    check_launch("im2col");
+    launch("im2col", im2col_kernel<T>, grid_for(total), elementwise_block, g, n, x, col);
 }
 template <class T>
 void col2im(const conv_geometry& g, std::size_t n, const T* dcol, T* dx) {
     const std::size_t total = n * g.sample();
-    col2im_kernel<T><<<grid_for(total), elementwise_block, 0, current_stream()>>>(g, n, dcol, dx);
-    check_launch("col2im");
+    launch("col2im", col2im_kernel<T>, grid_for(total), elementwise_block, g, n, dcol, dx);
 }
 
 // The patch matrix of the current thread's convolutions (grown, never shrunk: no allocation in steady state).
@@ -117,8 +116,7 @@ void conv_backward(const conv_geometry& g, const gpu::device_tensor<T, R>& x, co
                    gpu::device_tensor<T, R>* dx, conv_workspace<T>&) {
     const std::size_t n = x.shape()[0], f = w.shape()[R - 1], patch = g.patch(), rows = n * g.rows_per_sample();
     if (db) {
-        gpu::sum_rows_kernel<T><<<gpu::grid_for(f), gpu::elementwise_block, 0, gpu::current_stream()>>>(rows, f, dy.data(), db->data());
-        gpu::check_launch("conv bias gradient");
+        gpu::column_sums<T>("conv bias gradient", rows, f, gpu::columns::element<T>{dy.data(), f}, gpu::columns::store<T>{db->data()});
     }
     if (dx) ensure_shape(*dx, channels_last_shape<R>(n, g.d, g.h, g.w, g.c));
     if (g.is_pointwise()) {

@@ -1,13 +1,15 @@
 #pragma once
-// GPU element-wise kernels (HIP dialect): activations forward/backward, scaled sums, bias broadcast and
-// column sums — raw-pointer launchers in cascade::gpu, tensor-level overloads in cascade::kernels with
+// GPU element-wise kernels (HIP dialect): activations forward/backward, scaled sums, bias broadcast
+// — raw-pointer launchers in cascade::gpu, tensor-level overloads in cascade::kernels with
 // the CPU overloads' names and semantics (kernels/activation.hpp, kernels/linear.hpp), so a layer's
 // `kernels::relu_forward(x, y)` picks the GPU one for device tensors by overload resolution.
 //   relu      y = max(x, 0)          dx = dy · [y > 0]
 //   sigmoid   y = 1 / (1 + e^−x)     dx = dy · y (1 − y)
 //   tanh      y = tanh x             dx = dy · (1 − y²)
 //   add_scaled  z = x + s·y
+// (Column sums, e.g. bias gradients: column_sums.hpp.)
 #include "cascade/gpu/device_tensor.hpp"
+#include "cascade/gpu/launch.hpp"
 
 namespace cascade::gpu {
 
@@ -63,19 +65,7 @@ template <class T>
 __global__ void broadcast_rows_kernel(std::size_t rows, std::size_t cols, const T* b, T* y) {
     CASCADE_GPU_GRID_STRIDE(i, rows * cols) y[i] = b[i % cols];
 }
-// s[c] = Σ_r y[r, c]: one thread per column, rows walked in order (coalesced across columns; the same
-// summation order as the CPU's).
-template <class T>
-__global__ void sum_rows_kernel(std::size_t rows, std::size_t cols, const T* y, T* s) {
-    CASCADE_GPU_GRID_STRIDE(c, cols) {
-        T acc = 0;
-        for (std::size_t r = 0; r < rows; ++r) acc += y[r * cols + c];
-        s[c] = acc;
-    }
-}
 #undef CASCADE_GPU_GRID_STRIDE
-
-inline void check_launch(const char* what) { check(hipGetLastError(), what); }
 
 } // namespace cascade::gpu
 
@@ -85,17 +75,15 @@ namespace cascade::kernels {
     template <class T, std::size_t R>                                                                             \
     void name##_forward(const gpu::device_tensor<T, R>& x, gpu::device_tensor<T, R>& y) {                         \
         ensure_shape(y, x.shape());                                                                               \
-        gpu::name##_forward_kernel<T><<<gpu::grid_for(x.size()), gpu::elementwise_block, 0, gpu::current_stream()>>>( \
-            x.size(), x.data(), y.data());                                                                        \
-        gpu::check_launch(#name "_forward");                                                                      \
+        gpu::launch(#name "_forward", gpu::name##_forward_kernel<T>, gpu::grid_for(x.size()), gpu::elementwise_block, \
+                    x.size(), x.data(), y.data());                                                                \
     }                                                                                                             \
     template <class T, std::size_t R>                                                                             \
     void name##_backward(const gpu::device_tensor<T, R>& y, const gpu::device_tensor<T, R>& dy,                   \
                          gpu::device_tensor<T, R>& dx) {                                                          \
         ensure_shape(dx, dy.shape());                                                                             \
-        gpu::name##_backward_kernel<T><<<gpu::grid_for(dy.size()), gpu::elementwise_block, 0, gpu::current_stream()>>>( \
-            dy.size(), y.data(), dy.data(), dx.data());                                                           \
-        gpu::check_launch(#name "_backward");                                                                     \
+        gpu::launch(#name "_backward", gpu::name##_backward_kernel<T>, gpu::grid_for(dy.size()), gpu::elementwise_block, \
+                    dy.size(), y.data(), dy.data(), dx.data());                                                   \
     }
 // The three activations that differentiate through their output; the macro removes six repeated signatures.
 CASCADE_GPU_UNARY(relu)
@@ -105,35 +93,22 @@ CASCADE_GPU_UNARY(tanh)
 
 template <class T, std::size_t R>
 void fill(gpu::device_tensor<T, R>& y, T v) {
-    gpu::fill_kernel<T><<<gpu::grid_for(y.size()), gpu::elementwise_block, 0, gpu::current_stream()>>>(y.size(), v, y.data());
-    gpu::check_launch("fill");
+    gpu::launch("fill", gpu::fill_kernel<T>, gpu::grid_for(y.size()), gpu::elementwise_block, y.size(), v, y.data());
 }
 
 // z = x ⊙ m (dropout masks).
 template <class T, std::size_t R>
 void multiply(const gpu::device_tensor<T, R>& x, const gpu::device_tensor<T, R>& m, gpu::device_tensor<T, R>& z) {
     ensure_shape(z, x.shape());
-    gpu::multiply_kernel<T><<<gpu::grid_for(x.size()), gpu::elementwise_block, 0, gpu::current_stream()>>>(
+    gpu::launch("multiply", gpu::multiply_kernel<T>, gpu::grid_for(x.size()), gpu::elementwise_block,
         x.size(), x.data(), m.data(), z.data());
-    gpu::check_launch("multiply");
 }
 
 template <class T, std::size_t R>
 void add_scaled(const gpu::device_tensor<T, R>& x, const gpu::device_tensor<T, R>& y, T s, gpu::device_tensor<T, R>& z) {
     ensure_shape(z, x.shape());
-    gpu::add_scaled_kernel<T><<<gpu::grid_for(x.size()), gpu::elementwise_block, 0, gpu::current_stream()>>>(
+    gpu::launch("add_scaled", gpu::add_scaled_kernel<T>, gpu::grid_for(x.size()), gpu::elementwise_block,
         x.size(), x.data(), y.data(), s, z.data());
-    gpu::check_launch("add_scaled");
-}
-
-// db = Σ over rows of dy (N, C) — a bias gradient.
-template <class T>
-void sum_rows(const gpu::device_tensor<T, 2>& dy, gpu::device_tensor<T, 1>& db) {
-    const std::size_t rows = dy.shape()[0], cols = dy.shape()[1];
-    ensure_shape(db, std::array<std::size_t, 1>{cols});
-    gpu::sum_rows_kernel<T><<<gpu::grid_for(cols), gpu::elementwise_block, 0, gpu::current_stream()>>>(rows, cols,
-                                                                                                         dy.data(), db.data());
-    gpu::check_launch("sum_rows");
 }
 
 } // namespace cascade::kernels

@@ -11,6 +11,7 @@
 // Out-of-range rows/columns load zeros and are not stored, so any M, N, K works.
 // Tiles: 128×128×8 with 8×8 per thread for large products, 64×64×8 with 4×4 for small ones (more blocks).
 #include "cascade/gpu/device_tensor.hpp"
+#include "cascade/kernels/gpu/column_sums.hpp"
 #include "cascade/kernels/gpu/elementwise.hpp"
 
 namespace cascade::gpu {
@@ -92,15 +93,13 @@ gemm_tiled_kernel(std::size_t M, std::size_t N, std::size_t K, T alpha, const T*
 
 template <class T, int BM, int BN, int BK, int TM, int TN, class Epilogue>
 void gemm_launch(bool ta, bool tb, std::size_t M, std::size_t N, std::size_t K, T alpha, const T* A, std::size_t lda,
-                 const T* B, std::size_t ldb, T beta, T* C, std::size_t ldc, Epilogue ep) {
+    const T* B, std::size_t ldb, T beta, T* C, std::size_t ldc, Epilogue ep) {
     const dim3 grid(unsigned((N + BN - 1) / BN), unsigned((M + BM - 1) / BM));
     const dim3 block((BM / TM) * (BN / TN));
-    hipStream_t s = current_stream();
-    if (!ta && !tb) gemm_tiled_kernel<T, BM, BN, BK, TM, TN, false, false><<<grid, block, 0, s>>>(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ep);
-    else if (ta && !tb) gemm_tiled_kernel<T, BM, BN, BK, TM, TN, true, false><<<grid, block, 0, s>>>(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ep);
-    else if (!ta && tb) gemm_tiled_kernel<T, BM, BN, BK, TM, TN, false, true><<<grid, block, 0, s>>>(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ep);
-    else gemm_tiled_kernel<T, BM, BN, BK, TM, TN, true, true><<<grid, block, 0, s>>>(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ep);
-    check_launch("gemm");
+    if (!ta && !tb) launch("gemm", gemm_tiled_kernel<T, BM, BN, BK, TM, TN, false, false, Epilogue>, grid, block, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ep);
+    else if (ta && !tb) launch("gemm", gemm_tiled_kernel<T, BM, BN, BK, TM, TN, true, false, Epilogue>, grid, block, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ep);
+    else if (!ta && tb) launch("gemm", gemm_tiled_kernel<T, BM, BN, BK, TM, TN, false, true, Epilogue>, grid, block, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ep);
+    else launch("gemm", gemm_tiled_kernel<T, BM, BN, BK, TM, TN, true, true, Epilogue>, grid, block, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ep);
 }
 
 // The raw-pointer entry, same argument order as cpu::gemm.

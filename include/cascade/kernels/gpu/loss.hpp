@@ -70,11 +70,10 @@ __global__ void xent_probability_gradient_kernel(std::size_t n, const T* p, cons
 template <class T>
 T device_sum(const T* v, std::size_t n, T scale, device_tensor<T, 1>& scratch) {
     ensure_shape(scratch, std::array<std::size_t, 1>{1});
-    sum_kernel<T><<<1, 1024, 0, current_stream()>>>(n, v, scale, scratch.data());
-    check_launch("sum");
+    launch("sum", sum_kernel<T>, 1, 1024, n, v, scale, scratch.data());
     T r{};
     check(hipMemcpyAsync(&r, scratch.data(), sizeof(T), hipMemcpyDeviceToHost, current_stream()), "hipMemcpyAsync (sum)");
-    check(hipStreamSynchronize(current_stream()), "hipStreamSynchronize");
+    synchronize();
     return r;
 }
 template <class T>
@@ -114,9 +113,8 @@ void softmax_backward(const gpu::device_tensor<T, R>& y, const gpu::device_tenso
     ensure_shape(dx, y.shape());
     const std::size_t cols = y.shape()[R - 1], rows = cols ? y.size() / cols : 0;
     if (!rows) return;
-    gpu::softmax_backward_rows_kernel<T><<<gpu::row_blocks(rows), gpu::row_block, 0, gpu::current_stream()>>>(
+    gpu::launch("softmax_backward", gpu::softmax_backward_rows_kernel<T>, gpu::row_blocks(rows), gpu::row_block,
         rows, cols, y.data(), dy.data(), dx.data());
-    gpu::check_launch("softmax_backward");
 }
 
 // Rows over which losses average: every position of the last axis (kernels/loss.hpp's rows_of).
@@ -129,18 +127,16 @@ std::size_t rows_of(const gpu::device_tensor<T, R>& y) {
 template <class T, std::size_t R>
 void scaled_difference(const gpu::device_tensor<T, R>& y, const gpu::device_tensor<T, R>& t, T s, gpu::device_tensor<T, R>& dz) {
     ensure_shape(dz, y.shape());
-    gpu::scaled_difference_kernel<T><<<gpu::grid_for(y.size()), gpu::elementwise_block, 0, gpu::current_stream()>>>(
+    gpu::launch("scaled_difference", gpu::scaled_difference_kernel<T>, gpu::grid_for(y.size()), gpu::elementwise_block,
         y.size(), y.data(), t.data(), s, dz.data());
-    gpu::check_launch("scaled_difference");
 }
 
 template <class T, std::size_t R>
 T mse_value(const gpu::device_tensor<T, R>& y, const gpu::device_tensor<T, R>& t) {
     auto& terms = gpu::loss_terms<T>();
     ensure_shape(terms, std::array<std::size_t, 1>{y.size()});
-    gpu::squared_difference_kernel<T><<<gpu::grid_for(y.size()), gpu::elementwise_block, 0, gpu::current_stream()>>>(
+    gpu::launch("mse_value", gpu::squared_difference_kernel<T>, gpu::grid_for(y.size()), gpu::elementwise_block,
         y.size(), y.data(), t.data(), terms.data());
-    gpu::check_launch("mse_value");
     return gpu::device_sum(terms.data(), y.size(), T(1) / T(y.size() ? y.size() : 1), gpu::loss_scratch<T>());
 }
 template <class T, std::size_t R>
@@ -159,9 +155,8 @@ template <class T, std::size_t R>
 void categorical_crossentropy_gradient(const gpu::device_tensor<T, R>& p, const gpu::device_tensor<T, R>& t, T eps,
                                        gpu::device_tensor<T, R>& dp) {
     ensure_shape(dp, p.shape());
-    gpu::xent_probability_gradient_kernel<T><<<gpu::grid_for(p.size()), gpu::elementwise_block, 0, gpu::current_stream()>>>(
+    gpu::launch("categorical_crossentropy_gradient", gpu::xent_probability_gradient_kernel<T>, gpu::grid_for(p.size()), gpu::elementwise_block,
         p.size(), p.data(), t.data(), eps, T(1) / T(rows_of(p) ? rows_of(p) : 1), dp.data());
-    gpu::check_launch("categorical_crossentropy_gradient");
 }
 
 template <class T, std::size_t R>
@@ -171,9 +166,8 @@ T categorical_crossentropy_logits_value(const gpu::device_tensor<T, R>& z, const
     const std::size_t rows = rows_of(z), cols = z.shape()[R - 1];
     auto& terms = gpu::loss_terms<T>();
     ensure_shape(terms, std::array<std::size_t, 1>{rows});
-    gpu::xent_logits_rows_kernel<T><<<gpu::row_blocks(rows), gpu::row_block, 0, gpu::current_stream()>>>(
+    gpu::launch("categorical_crossentropy_logits_value", gpu::xent_logits_rows_kernel<T>, gpu::row_blocks(rows), gpu::row_block,
         rows, cols, z.data(), t.data(), terms.data());
-    gpu::check_launch("categorical_crossentropy_logits_value");
     return gpu::device_sum(terms.data(), rows, T(1) / T(rows ? rows : 1), gpu::loss_scratch<T>());
 }
 

@@ -37,14 +37,14 @@ __global__ void adam_kernel(std::size_t n, T* w, const T* g, T* m, T* v, T lr_t,
 
 template <class T>
 void sgd_update(std::size_t n, T* w, const T* g, T* velocity, T lr, T momentum, T weight_decay, bool nesterov) {
-    sgd_kernel<T><<<grid_for(n), elementwise_block, 0, current_stream()>>>(n, w, g, velocity, lr, momentum, weight_decay, nesterov);
-    check_launch("sgd_update");
+    launch("sgd_update", sgd_kernel<T>, grid_for(n), elementwise_block,
+        n, w, g, velocity, lr, momentum, weight_decay, nesterov);
 }
 
 template <class T>
 void adam_update(std::size_t n, T* w, const T* g, T* m, T* v, T lr_t, T beta_1, T beta_2, T epsilon, T decay) {
-    adam_kernel<T><<<grid_for(n), elementwise_block, 0, current_stream()>>>(n, w, g, m, v, lr_t, beta_1, beta_2, epsilon, decay);
-    check_launch("adam_update");
+    launch("adam_update", adam_kernel<T>, grid_for(n), elementwise_block,
+        n, w, g, m, v, lr_t, beta_1, beta_2, epsilon, decay);
 }
 
 } // namespace cascade::gpu

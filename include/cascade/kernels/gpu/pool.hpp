@@ -107,24 +107,21 @@ __global__ void avg_pool_backward_kernel(pool_geometry g, std::size_t n, const T
 
 template <class T>
 void max_pool_forward(const pool_geometry& g, std::size_t n, const T* x, T* y) {
-    max_pool_forward_kernel<T><<<grid_for(n * g.out_sample()), elementwise_block, 0, current_stream()>>>(g, n, x, y);
-    check_launch("max_pool_forward");
+    launch("max_pool_forward", max_pool_forward_kernel<T>, grid_for(n * g.out_sample()), elementwise_block, g, n, x, y);
 }
 template <class T>
 void max_pool_backward(const pool_geometry& g, std::size_t n, const T* x, const T* y, const T* dy, T* dx) {
     check(hipMemsetAsync(dx, 0, n * g.sample() * sizeof(T), current_stream()), "hipMemsetAsync");
-    max_pool_backward_kernel<T><<<grid_for(n * g.out_sample()), elementwise_block, 0, current_stream()>>>(g, n, x, y, dy, dx);
-    check_launch("max_pool_backward");
+    launch("max_pool_backward", max_pool_backward_kernel<T>, grid_for(n * g.out_sample()), elementwise_block,
+        g, n, x, y, dy, dx);
 }
 template <class T>
 void avg_pool_forward(const pool_geometry& g, std::size_t n, const T* x, T* y) {
-    avg_pool_forward_kernel<T><<<grid_for(n * g.out_sample()), elementwise_block, 0, current_stream()>>>(g, n, x, y);
-    check_launch("avg_pool_forward");
+    launch("avg_pool_forward", avg_pool_forward_kernel<T>, grid_for(n * g.out_sample()), elementwise_block, g, n, x, y);
 }
 template <class T>
 void avg_pool_backward(const pool_geometry& g, std::size_t n, const T* dy, T* dx) {
-    avg_pool_backward_kernel<T><<<grid_for(n * g.sample()), elementwise_block, 0, current_stream()>>>(g, n, dy, dx);
-    check_launch("avg_pool_backward");
+    launch("avg_pool_backward", avg_pool_backward_kernel<T>, grid_for(n * g.sample()), elementwise_block, g, n, dy, dx);
 }
 
 } // namespace cascade::gpu

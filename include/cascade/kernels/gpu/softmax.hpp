@@ -86,8 +86,8 @@ void softmax_forward(const gpu::device_tensor<T, R>& x, gpu::device_tensor<T, R>
     ensure_shape(y, x.shape());
     const std::size_t cols = x.shape()[R - 1], rows = cols ? x.size() / cols : 0;
     if (!rows) return;
-    gpu::softmax_rows_kernel<T><<<gpu::row_blocks(rows), gpu::row_block, 0, gpu::current_stream()>>>(rows, cols, x.data(), y.data());
-    gpu::check_launch("softmax_forward");
+    gpu::launch("softmax_forward", gpu::softmax_rows_kernel<T>, gpu::row_blocks(rows), gpu::row_block,
+        rows, cols, x.data(), y.data());
 }
 
 // Categorical cross-entropy of probabilities p against one-hot (or soft) targets t; `scratch` holds the
@@ -97,14 +97,13 @@ T categorical_crossentropy_value(const gpu::device_tensor<T, R>& p, const gpu::d
                                  gpu::device_tensor<T, 1>& scratch) {
     const std::size_t cols = p.shape()[R - 1], rows = cols ? p.size() / cols : 0;
     ensure_shape(scratch, std::array<std::size_t, 1>{rows + 1});
-    gpu::xent_rows_kernel<T><<<gpu::row_blocks(rows), gpu::row_block, 0, gpu::current_stream()>>>(
+    gpu::launch("categorical_crossentropy rows", gpu::xent_rows_kernel<T>, gpu::row_blocks(rows), gpu::row_block,
         rows, cols, p.data(), t.data(), eps, scratch.data() + 1);
-    gpu::check_launch("categorical_crossentropy rows");
-    gpu::sum_kernel<T><<<1, 1024, 0, gpu::current_stream()>>>(rows, scratch.data() + 1, T(1) / T(rows), scratch.data());
-    gpu::check_launch("categorical_crossentropy sum");
+    gpu::launch("categorical_crossentropy sum", gpu::sum_kernel<T>, 1, 1024,
+        rows, scratch.data() + 1, T(1) / T(rows), scratch.data());
     T v{};
     gpu::check(hipMemcpyAsync(&v, scratch.data(), sizeof(T), hipMemcpyDeviceToHost, gpu::current_stream()), "hipMemcpyAsync (loss)");
-    gpu::check(hipStreamSynchronize(gpu::current_stream()), "hipStreamSynchronize");
+    gpu::synchronize();
     return v;
 }
 
@@ -114,9 +113,8 @@ void softmax_crossentropy_gradient(const gpu::device_tensor<T, R>& y, const gpu:
                                    gpu::device_tensor<T, R>& dz) {
     ensure_shape(dz, y.shape());
     const std::size_t cols = y.shape()[R - 1], rows = cols ? y.size() / cols : 0;
-    gpu::softmax_xent_gradient_kernel<T><<<gpu::grid_for(y.size()), gpu::elementwise_block, 0, gpu::current_stream()>>>(
+    gpu::launch("softmax_crossentropy_gradient", gpu::softmax_xent_gradient_kernel<T>, gpu::grid_for(y.size()), gpu::elementwise_block,
         y.size(), y.data(), t.data(), T(1) / T(rows ? rows : 1), dz.data());
-    gpu::check_launch("softmax_crossentropy_gradient");
 }
 
 } // namespace cascade::kernels
