@@ -12,6 +12,10 @@
 #include <string>
 #include <vector>
 
+#include <csignal>
+#include <sys/wait.h>
+#include <unistd.h>
+
 namespace gpu = cascade::gpu;
 
 namespace {
@@ -61,6 +65,12 @@ __global__ void deadlock_kernel(float* out) {
 __global__ void exited_lane_kernel(float* out) {
     if (threadIdx.x >= unsigned(gpu::warp_size) / 2) return;
     out[threadIdx.x] = gpu::warp_sum(1.f);
+}
+
+// One element too many: the classic odd-size bug.
+__global__ void overrun_kernel(std::size_t n, float* x) {
+    const std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (i <= n) x[i] = 1.f;
 }
 
 __global__ void add_one_kernel(std::size_t n, float* x) {
@@ -144,6 +154,23 @@ TEST_CASE("emulator: a barrier that never completes and a shuffle with an exited
     CHECK(exited.find("has exited") != std::string::npos);
     // The emulator is usable again after a fault.
     gpu::launch("add_one", add_one_kernel, 1, 32, std::size_t(1), out.p);
+}
+
+TEST_CASE("emulator: a kernel that writes one element past a device buffer faults") {
+    const pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {   // the child makes the mistake; the parent watches it die
+        device_buffer<float> x(37);
+        gpu::launch("overrun", overrun_kernel, 1, 64, std::size_t(37), x.p);
+        _exit(0);
+    }
+    int status = 0;
+    REQUIRE(waitpid(child, &status, 0) == child);
+    CHECK(WIFSIGNALED(status));
+    CHECK(WTERMSIG(status) == SIGSEGV);
+    // The same kernel within bounds runs.
+    device_buffer<float> y(38);
+    gpu::launch("overrun", overrun_kernel, 1, 64, std::size_t(37), y.p);
 }
 
 TEST_CASE("emulator: launch limits are checked as on a GPU") {

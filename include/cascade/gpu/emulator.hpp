@@ -15,8 +15,10 @@
 //   * atomics, streams (work runs in order, at once), events, host/device copies, and graph capture: a
 //     stream being captured records kernels and copies instead of running them, hipGraphLaunch replays
 //     them, and a synchronisation or an allocation inside a capture fails as it does on a GPU.
-// What it does not model: memory bounds, races between threads that a barrier would order differently on
-// real hardware (threads run in order between barriers), timing, and vendor compiler behaviour.
+// Device buffers end right before an inaccessible page, so reading or writing past the end faults.
+// What it does not model: accesses before a buffer's start, races between threads that a barrier would
+// order differently on real hardware (threads run in order between barriers), timing, and vendor
+// compiler behaviour.
 //
 // Fibers switch with six pushes, a stack swap and six pops on x86-64 (switch_context); elsewhere with
 // ucontext. The warp width is CASCADE_EMULATE_WARP_SIZE (32; build with 64 to exercise CDNA's wavefronts).
@@ -31,9 +33,11 @@
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <tuple>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -163,13 +167,47 @@ inline hipError_t hipGetDeviceProperties(hipDeviceProp_t* p, int device) {
 }
 inline hipError_t hipDeviceSynchronize() { return hipSuccess; }
 
+// Device memory is host memory placed so that it ends right before an inaccessible page: a kernel that
+// reads or writes past the end of a buffer (the classic odd-size bug) faults at once instead of touching
+// a neighbour. The buffer ends exactly at the page (its start is then aligned to its element size, as
+// long as the byte count is a multiple of it; a GPU would align it to 256 bytes).
+namespace cascade::gpu::emu {
+struct mapping {
+    void* base;
+    std::size_t length;
+};
+inline std::mutex& mappings_mutex() {
+    static std::mutex m;
+    return m;
+}
+inline std::unordered_map<void*, mapping>& mappings() {
+    static std::unordered_map<void*, mapping> m;
+    return m;
+}
+} // namespace cascade::gpu::emu
+
 inline hipError_t hipMalloc(void** p, std::size_t bytes) {
-    if (cascade::gpu::emu::open_captures() > 0) return cascade::gpu::emu::fail_with(hipErrorStreamCaptureUnsupported);
-    *p = std::aligned_alloc(256, (bytes + 255) / 256 * 256 + 256);
-    return *p ? hipSuccess : cascade::gpu::emu::fail_with(hipErrorOutOfMemory);
+    namespace emu = cascade::gpu::emu;
+    if (emu::open_captures() > 0) return emu::fail_with(hipErrorStreamCaptureUnsupported);
+    const std::size_t page = 4096, used = bytes, data_pages = (used + page - 1) / page;
+    const std::size_t length = (data_pages + 1) * page;
+    void* base = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (base == MAP_FAILED) return emu::fail_with(hipErrorOutOfMemory);
+    char* guard = static_cast<char*>(base) + data_pages * page;
+    mprotect(guard, page, PROT_NONE);
+    *p = guard - used;
+    std::lock_guard<std::mutex> lock(emu::mappings_mutex());
+    emu::mappings()[*p] = {base, length};
+    return hipSuccess;
 }
 inline hipError_t hipFree(void* p) {
-    std::free(p);
+    namespace emu = cascade::gpu::emu;
+    if (!p) return hipSuccess;
+    std::lock_guard<std::mutex> lock(emu::mappings_mutex());
+    auto it = emu::mappings().find(p);
+    if (it == emu::mappings().end()) return emu::fail_with(hipErrorInvalidValue);
+    munmap(it->second.base, it->second.length);
+    emu::mappings().erase(it);
     return hipSuccess;
 }
 inline hipError_t hipHostMalloc(void** p, std::size_t bytes, unsigned) { return hipMalloc(p, bytes); }
