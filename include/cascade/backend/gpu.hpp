@@ -7,14 +7,17 @@
 // (fused with softmax), and the sgd and adam optimizers. Other layers fail to compile on this backend
 // (no matching kernels:: overload) until their GPU kernels land — see docs/gpu.md.
 #include "cascade/gpu/device_tensor.hpp"
+#include "cascade/kernels/gpu/activations.hpp"
 #include "cascade/kernels/gpu/adaptive_optimizers.hpp"
 #include "cascade/kernels/gpu/batch_norm.hpp"
 #include "cascade/kernels/gpu/conv.hpp"
 #include "cascade/kernels/gpu/elementwise.hpp"
 #include "cascade/kernels/gpu/gemm.hpp"
 #include "cascade/kernels/gpu/loss.hpp"
+#include "cascade/kernels/gpu/noise.hpp"
 #include "cascade/kernels/gpu/optimizers.hpp"
 #include "cascade/kernels/gpu/pool.hpp"
+#include "cascade/kernels/gpu/resample.hpp"
 #include "cascade/kernels/gpu/softmax.hpp"
 
 namespace cascade::backend {

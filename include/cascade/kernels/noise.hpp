@@ -1,8 +1,9 @@
 #pragma once
 // Tensor-level random and masking kernels on the CPU backend (formulas in kernels/cpu/noise.hpp): the
-// noise of layers::gaussian_noise and the channel masks of layers::spatial_dropout2d. The engine is the
-// layer's own (seeded from the network's), passed by reference; a GPU backend adds overloads of these
-// names for its tensor type (and may draw from its own generator seeded from g).
+// noise of layers::gaussian_noise, the channel masks of layers::spatial_dropout2d and the offsets of
+// layers::alpha_dropout. The engine is the layer's own (seeded from the network's), passed by reference;
+// a GPU backend adds overloads of these names for its tensor type (and may draw from its own generator
+// seeded from g).
 #include "cascade/kernels/cpu/noise.hpp"
 #include "cascade/tensor/tensor.hpp"
 
@@ -30,6 +31,13 @@ void multiply_channels(const host_tensor<T, R>& x, const host_tensor<T, 2>& m, h
     ensure_shape(y, x.shape());
     const std::size_t n = x.shape()[0], c = x.shape()[R - 1];
     cpu::multiply_channels(n, (n * c) != 0 ? x.size() / (n * c) : 0, c, x.data(), m.data(), y.data());
+}
+
+// y_i = if_kept where m_i ≠ 0, else if_dropped (alpha_dropout's offsets from its mask).
+template <class T, std::size_t R>
+void select_by_mask(const host_tensor<T, R>& m, T if_kept, T if_dropped, host_tensor<T, R>& y) {
+    ensure_shape(y, m.shape());
+    for (std::size_t i = 0; i < m.size(); ++i) y.data()[i] = m.data()[i] != T(0) ? if_kept : if_dropped;
 }
 
 } // namespace cascade::kernels

@@ -39,9 +39,7 @@ struct alpha_dropout : any_input {
             if (!masked) return kernels::copy(x, y);
             const double a = 1 / std::sqrt((1 - p) * (1 + p * alpha_p * alpha_p)), b = -a * alpha_p * p;
             kernels::dropout_mask(x.shape(), p, T(a), engine, scale);
-            ensure_shape(offset, x.shape());
-            for (std::size_t i = 0; i < scale.size(); ++i)
-                offset.data()[i] = scale.data()[i] != T(0) ? T(b) : T(a * alpha_p + b);
+            kernels::select_by_mask(scale, T(b), T(a * alpha_p + b), offset);
             kernels::multiply(x, scale, y);
             kernels::add_scaled(y, offset, T(1), y);
         }
