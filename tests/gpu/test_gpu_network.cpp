@@ -128,7 +128,7 @@ TEST_CASE("flatten and dropout on the GPU: the same masks and weights as on the 
     CHECK(max_param_difference(c, g) < 1e-5);
 }
 
-TEST_CASE("convolution and pooling networks (mnist_cnn; conv1d/conv3d with strides, dilation, padding) match the CPU") {
+TEST_CASE("convolution and pooling networks (mnist_cnn, conv1d/conv3d with strides, dilation, padding) match the CPU") {
     if (!have_gpu()) {
         MESSAGE("no GPU present: skipped (runs on the device machine)");
         return;

@@ -17,6 +17,7 @@
 #include "cascade/kernels/gpu/noise.hpp"
 #include "cascade/kernels/gpu/optimizers.hpp"
 #include "cascade/kernels/gpu/pool.hpp"
+#include "cascade/kernels/gpu/recurrent.hpp"
 #include "cascade/kernels/gpu/resample.hpp"
 #include "cascade/kernels/gpu/softmax.hpp"
 
