@@ -1,6 +1,6 @@
 // cascade on the GPU for the workloads of bench/peers (the same models, batches, losses and optimizers as
 // torch_workloads.py --device cuda): float32, inputs and targets resident on the GPU. Training step = fit's
-// (a replayed step graph, the loss value, the optimizer update; "train_samples_per_s") and train::step
+// (a replayed step graph and the loss value; "train_samples_per_s") and train::step
 // without graphs ("train_eager_samples_per_s"); inference = forward in inference mode. Timed with the
 // device synchronised at the end of each repetition. Prints one JSON line per workload (the peers' schema, peer "cascade-gpu").
 //   cascade_gpu_workloads [--workload fit1d|mnist_cnn|cifar_dense|cifar_cnn|dncnn|all] [--min-time S] [--reps R]
@@ -80,13 +80,10 @@ void run(const char* name, const options& o, std::size_t batch, const Loss& loss
     const auto x = gpu::to_device(xh);
     const auto t = gpu::to_device(th);
     sync();
-    // fit's way (gpu/step_graphs.hpp): forward + loss gradient + backward replayed from a captured graph,
-    // the loss value read back, the optimizer update launched per tensor; and the same step eagerly.
+    // fit's way (gpu/step_graphs.hpp): the whole step (forward, loss gradient, backward, update) replayed
+    // from a captured graph and the loss value read back; and the same step eagerly.
     cc::gpu::step_graphs<net_t, Loss> graphs(true);   // its stream is current from here on
-    auto train = [&] {
-        graphs.forward_backward(net, loss, x, t);
-        cc::train::apply_gradients(net, opt);
-    };
+    auto train = [&] { graphs.step(net, loss, opt, x, t); };
     auto train_eager = [&] { cc::train::step(net, loss, opt, x, t); };
     auto infer = [&] { net.forward(x, cc::mode::infer); };
     for (int i = 0; i < o.warmup; ++i) train(), train_eager(), infer();

@@ -271,10 +271,10 @@ TEST_CASE_TEMPLATE("fit replays captured step graphs: the same history and weigh
     CHECK(max_param_difference(replayed, eager) == 0);
     CHECK(h2.graph_replays == 0);
     if constexpr (std::is_same_v<Net, mlp>) {
-        // Batch 32: warm-up, capture + launch, two replays; from the second epoch on, the step after the
-        // partial batch runs eagerly (it restores the shapes), then three replays. Batch 22 always follows a
-        // batch of 32: warm-up, then captured in epoch 2, eager in epoch 3.   3 + (3 + 1) + 3
-        CHECK(h1.graph_replays == 10);
+        // Batch 32: two eager warm-up steps, capture + launch, one replay; from the second epoch on, the
+        // step after the partial batch runs eagerly (it restores the shapes), then three replays. Batch 22
+        // always follows a batch of 32: eager in epochs 1 and 2, captured in epoch 3.   2 + 3 + (3 + 1)
+        CHECK(h1.graph_replays == 9);
     } else {
         CHECK(h1.graph_replays == 0);   // dropout's host-drawn masks keep every step eager
     }
@@ -296,4 +296,45 @@ TEST_CASE("predict on a GPU network: batches cut from device data give the CPU's
     double worst = 0;
     for (std::size_t i = 0; i < yc.size(); ++i) worst = std::max(worst, double(std::abs(yc.data()[i] - yg.data()[i])));
     CHECK(worst < 1e-6);   // softmax outputs in (0, 1) after three float GEMMs with K ≤ 32
+}
+
+// The update inside the graph: every optimizer, with the learning rate changed before each epoch (a
+// schedule) — a replay must use each step's scalars, not the captured ones.
+using clipped_adam = cc::optimizers::clipped<cc::optimizers::adam>;
+TEST_CASE_TEMPLATE("step graphs carry each step's optimizer scalars: every optimizer under a learning-rate schedule", Opt,
+                   cc::optimizers::sgd, cc::optimizers::adam, cc::optimizers::rmsprop, cc::optimizers::adamax,
+                   cc::optimizers::adagrad, cc::optimizers::adadelta, clipped_adam) {
+    if (!have_gpu()) {
+        MESSAGE("no GPU present: skipped (runs on the device machine)");
+        return;
+    }
+    cc::data::dataset<float, 2, 2> d;
+    d.x = cc::host_tensor<float, 2>(std::array<std::size_t, 2>{128, 20});
+    d.y = cc::host_tensor<float, 2>(std::array<std::size_t, 2>{128, 10});
+    cc::rng r(6);
+    for (auto& v : d.x) v = float(2 * cc::detail::uniform01(r) - 1);
+    d.y.fill(0);
+    for (std::size_t i = 0; i < 128; ++i) d.y(i, r() % 10) = 1;
+    mlp::on<cc::backend::gpu, float> replayed{9}, eager{9};
+    auto make = [] {
+        Opt o;
+        if constexpr (std::is_same_v<Opt, cc::optimizers::sgd>) o.opt = {.lr = 0.05, .momentum = 0.9, .nesterov = true};
+        if constexpr (std::is_same_v<Opt, cc::optimizers::rmsprop>) o.opt = {.lr = 1e-3, .momentum = 0.5, .centered = true};
+        if constexpr (std::is_same_v<Opt, clipped_adam>) o.clip = {.clipvalue = 0.01, .global_clipnorm = 0.05};
+        return o;
+    };
+    Opt o1 = make(), o2 = make();
+    const cc::losses::categorical_crossentropy loss;
+    auto options = [](Opt& o, bool graphs) {
+        const double lr0 = o.opt.lr;
+        return cc::train::fit_options<cc::data::dataset<float, 2, 2>>{
+            .epochs = 4, .batch_size = 16, .seed = 3, .verbose = cc::train::progress::style::silent,
+            .on_epoch_begin = [&o, lr0](std::size_t e) { o.opt.lr = lr0 / double(1 + e); },
+            .graphs = graphs};
+    };
+    const auto h1 = cc::train::fit(replayed, loss, o1, d, options(o1, true));
+    const auto h2 = cc::train::fit(eager, loss, o2, d, options(o2, false));
+    CHECK(h1.graph_replays == 4 * 8 - 2);   // 8 batches of 16 per epoch: 2 eager warm-up steps, then capture + launch and replays
+    for (std::size_t e = 0; e < 4; ++e) CHECK(h1.at(e, "loss") == h2.at(e, "loss"));
+    CHECK(max_param_difference(replayed, eager) == 0);
 }

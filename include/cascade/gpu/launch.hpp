@@ -12,8 +12,16 @@
 
 namespace cascade::gpu {
 
+// Whether device work is being skipped: the host pass before a step graph's replay (gpu/step_scalars.hpp).
+inline bool& host_pass_flag() {
+    thread_local bool on = false;
+    return on;
+}
+inline bool host_pass() { return host_pass_flag(); }
+
 template <class... P, class... A>
 void launch(const char* name, void (*k)(P...), dim3 grid, dim3 block, A&&... args) {
+    if (host_pass()) return;   // the graph being replayed launches it
 #if defined(CASCADE_GPU_EMULATE)
     emu::launch(name, k, grid, block, current_stream(), std::forward<A>(args)...);
     check(hipGetLastError(), name);

@@ -5,22 +5,26 @@
 // while their arithmetic takes microseconds, so the launch count bounds the step rate. A graph replays
 // the step's dozens of launches with one call.
 //
-// What is captured: forward (training mode), the loss gradient (fused with the final activation where the
-// loss allows) and backward — train::detail::forward_and_gradients. Not captured: the batch upload (fit
-// copies each batch into the same device buffers first), the loss value (read from the output the replay
-// leaves, one short reduction and one synchronisation), and the optimizer update (its per-step scalars,
-// Adam's bias-corrected rate or a scheduled learning rate, change every step and would be frozen in a
-// graph).
+// What is captured: the whole step — forward (training mode), the loss gradient (fused with the final
+// activation where the loss allows), backward, and the optimizer update. The update's per-step scalars
+// (Adam's bias-corrected rate, a scheduled learning rate) reach its kernels through device memory that a
+// copy node refreshes from pinned host memory (gpu/step_scalars.hpp); before each replay the update's
+// host half runs once (host_pass_scope: step count and scalars, no device work). Not captured: the batch
+// upload (fit copies each batch into the same device buffers first) and the loss value (read from the
+// output the replay leaves, one short reduction and one synchronisation).
 //
-// When: a graph is keyed by the batch's shape and the buffers' addresses. The first step of a shape runs
-// eagerly: it allocates what the shape needs, and it shows whether the step is free of host round trips
-// (a layer that draws its dropout mask or noise on the host synchronises; such a network stays eager —
-// gpu::host_synchronizations counts them). The second step of the shape is captured, then replayed.
+// When: a graph is keyed by the batch's shape and the buffers' addresses. The first two steps of a shape
+// run eagerly: they allocate what the shape needs and show that the step allocates nothing more and
+// makes no host round trip (a layer that draws its dropout mask or noise on the host synchronises; such
+// a network stays eager — gpu::host_synchronizations counts round trips). The third step is captured,
+// then replayed. A device allocation anywhere afterwards (a larger batch, another network) may have moved
+// a buffer, so graphs captured before it are dropped and captured again.
 // A replay runs no host code, so it also leaves the tensors' host-side shapes alone: after a step or an
 // evaluation with another batch size (an epoch's last, partial batch) the next step runs eagerly once.
-// A device allocation anywhere afterwards (a larger batch, another network) may have moved a buffer, so
-// graphs captured before it are dropped and captured again. fit_options::graphs = false turns it off.
+// Networks with their own losses (weight penalties) stay eager: their value is taken before the update.
+// fit_options::graphs = false turns all of this off; results are the same either way.
 #include "cascade/gpu/device_tensor.hpp"
+#include "cascade/gpu/step_scalars.hpp"
 #include "cascade/gpu/stream.hpp"
 #include "cascade/train/step.hpp"
 
@@ -36,7 +40,7 @@ public:
 
     // Makes the graphs' own stream current for the object's lifetime (capture needs a stream other than
     // the legacy default one): construct it before the training loop, destroy it after.
-    explicit step_graphs(bool enabled) : enabled_(enabled), scope_(stream_.get()) {}
+    explicit step_graphs(bool enabled) : enabled_(enabled && !net::has_auxiliary_losses<Net>()), scope_(stream_.get()) {}
     ~step_graphs() {
         (void)hipStreamSynchronize(stream_.get());   // work still queued finishes before the stream goes
         for (auto& g : graphs_) destroy(g);
@@ -44,10 +48,11 @@ public:
     step_graphs(const step_graphs&) = delete;
     step_graphs& operator=(const step_graphs&) = delete;
 
-    // One step's forward, loss and backward (train::forward_backward's contract): returns the loss value
-    // and leaves the gradients in the layers.
-    T forward_backward(Net& net, const Loss& loss, const typename Net::input_tensor& x, const typename Net::output_tensor& t) {
-        if (!enabled_) return train::forward_backward(net, loss, x, t);
+    // One training step, train::step's contract: forward, loss, backward and the optimizer update;
+    // returns the loss value (of the output before the update, as train::step does).
+    template <class Opt>
+    T step(Net& net, const Loss& loss, Opt& opt, const typename Net::input_tensor& x, const typename Net::output_tensor& t) {
+        if (!enabled_) return train::step(net, loss, opt, x, t);
         const key k{x.shape()[0], x.data(), t.data()};
         drop_stale();
         // A replay runs no host code, so the tensors' host-side shapes stay those of the last forward pass:
@@ -55,25 +60,32 @@ public:
         const bool shapes_match = net.output().shape()[0] == k.batch;
         const graph* g = find(k);
         if (g && shapes_match) {
+            {
+                host_pass_scope host_only;       // the update's host half: step count, this step's scalars
+                train::apply_gradients(net, opt);
+            }
             check(hipGraphLaunch(g->exec, stream_.get()), "hipGraphLaunch");
             ++replays_;
             return train::detail::step_value(net, loss, t);
         }
-        if (g || !contains(warmed_, k)) {   // eager: restores the shapes / learns whether the step can be captured
-            const std::size_t syncs = host_synchronizations();
+        warm_up& w = warm_up_of(k);
+        if (g || w.steps < 2 || w.allocated) {   // eager: restores the shapes, or learns whether the step can be captured
+            const std::size_t syncs = host_synchronizations(), allocs = allocations();
             train::detail::forward_and_gradients(net, loss, x, t);
-            if (host_synchronizations() != syncs) enabled_ = false;   // host work inside the step
-            warmed_.push_back(k);
-            return train::detail::step_value(net, loss, t);
+            const T value = train::detail::step_value(net, loss, t);
+            train::apply_gradients(net, opt);
+            if (host_synchronizations() - syncs > value_syncs_) enabled_ = false;   // host work inside the step
+            ++w.steps;
+            w.allocated = allocations() != allocs;   // a step that allocates every time is never captured
+            return value;
         }
-        capture(net, loss, x, t, k);
+        capture(net, loss, opt, x, t, k);
         return train::detail::step_value(net, loss, t);
     }
 
     bool enabled() const { return enabled_; }
     std::size_t captures() const { return captures_; }   // graphs captured (a shape, or after an allocation)
     std::size_t replays() const { return replays_; }     // steps that replayed a graph
-    std::size_t failed_captures() const { return failed_captures_; }
 
 private:
     struct key {
@@ -94,10 +106,16 @@ private:
             if (g.k == k) return &g;
         return nullptr;
     }
-    static bool contains(const std::vector<key>& v, const key& k) {
-        for (auto& e : v)
-            if (e == k) return true;
-        return false;
+    struct warm_up {
+        key k;
+        int steps = 0;           // eager steps of this shape so far
+        bool allocated = false;  // whether the last one allocated device memory
+    };
+    warm_up& warm_up_of(const key& k) {
+        for (auto& w : warm_ups_)
+            if (w.k == k) return w;
+        warm_ups_.push_back({k});
+        return warm_ups_.back();
     }
     static void destroy(graph& g) {
         if (g.exec) (void)hipGraphExecDestroy(g.exec);
@@ -113,24 +131,24 @@ private:
     }
 
     // Captures the step (the capture does not run it), then launches the graph once.
-    void capture(Net& net, const Loss& loss, const typename Net::input_tensor& x, const typename Net::output_tensor& t,
+    template <class Opt>
+    void capture(Net& net, const Loss& loss, Opt& opt, const typename Net::input_tensor& x, const typename Net::output_tensor& t,
                  const key& k) {
         graph g{k};
         check(hipStreamBeginCapture(stream_.get(), hipStreamCaptureModeThreadLocal), "hipStreamBeginCapture");
         try {
             train::detail::forward_and_gradients(net, loss, x, t);
+            train::apply_gradients(net, opt);
         } catch (...) {
+            // Not expected: two eager steps of this shape showed no allocation and no host round trip. The
+            // step's host state (the optimizer's step count) has advanced without its device work, so the
+            // error is passed on, and graphs stay off for this object.
             hipGraph_t partial = nullptr;
             (void)hipStreamEndCapture(stream_.get(), &partial);
             if (partial) (void)hipGraphDestroy(partial);
             (void)hipGetLastError();
-            // Typically an allocation the step needed (refused during a capture): run the step eagerly
-            // and warm this shape up again before the next attempt. A real error repeats eagerly.
-            for (std::size_t i = 0; i < warmed_.size(); ++i)
-                if (warmed_[i] == k) warmed_.erase(warmed_.begin() + std::ptrdiff_t(i));
-            ++failed_captures_;
-            train::detail::forward_and_gradients(net, loss, x, t);
-            return;
+            enabled_ = false;
+            throw;
         }
         check(hipStreamEndCapture(stream_.get(), &g.g), "hipStreamEndCapture");
         graph_instantiate(&g.exec, g.g);
@@ -145,8 +163,9 @@ private:
     gpu::stream stream_;
     stream_scope scope_;
     std::vector<graph> graphs_;
-    std::vector<key> warmed_;
-    std::size_t captures_ = 0, replays_ = 0, failed_captures_ = 0;
+    std::vector<warm_up> warm_ups_;
+    std::size_t captures_ = 0, replays_ = 0;
+    static constexpr std::size_t value_syncs_ = 1;   // reading the loss value back
 };
 
 // fit's hook, found by argument-dependent lookup on the network's device input tensor.

@@ -50,8 +50,9 @@ struct fit_options {
     // Per-sample weights of the training data (N values, Keras' sample_weight): the loss becomes
     // Σ w_n l_n / N over each batch. Not applied to validation data.
     const host_tensor<typename D::value_type, 1>* sample_weight = nullptr;
-    // GPU networks: capture each training step (forward, loss gradient, backward) into a graph once per
-    // batch shape and replay it (gpu/step_graphs.hpp, docs/gpu.md). Results are the same either way.
+    // GPU networks: capture each training step (forward, loss gradient, backward, update) into a graph
+    // once per batch shape and replay it (gpu/step_graphs.hpp, docs/gpu.md). Results are the same either
+    // way; on a GPU the non-finite-loss check then comes after the step's update.
     bool graphs = true;
 };
 
@@ -74,13 +75,8 @@ void check_dataset(const D& d, const char* what) {
                       d.y.shape()[i + 1], " but the model's output shape is ", Net::output_shape::dims[i]);
 }
 
-// The step runner of a host network: the plain forward_backward.
+// A host network has no step runner: fit calls forward_backward and apply_gradients itself.
 struct eager_steps {
-    template <class Net, class Loss>
-    typename Net::scalar_type forward_backward(Net& net, const Loss& loss, const typename Net::input_tensor& x,
-                                               const typename Net::output_tensor& t) {
-        return train::forward_backward(net, loss, x, t);
-    }
     std::size_t replays() const { return 0; }
 };
 // A device network's comes from its backend (gpu::make_step_graphs: capture and replay).
@@ -235,6 +231,7 @@ history fit(Net& net, const Loss& loss, Opt& opt, const D& train_data, const fit
             const std::size_t begin = b * o.batch_size, end = std::min(n, begin + o.batch_size);
             for (auto& c : o.callbacks) c->on_batch_begin(ctx, epoch, b);
             st.gather(train_data, order, begin, end);
+            bool updated = false;   // a device network's step runner also applies the update (in its graph)
             const auto value = [&] {
                 if constexpr (batch_stage<Net>::on_host) {
                     if (o.sample_weight) {
@@ -242,8 +239,11 @@ history fit(Net& net, const Loss& loss, Opt& opt, const D& train_data, const fit
                         for (std::size_t i = begin; i < end; ++i) wb(i - begin) = (*o.sample_weight)(order[i]);
                         return forward_backward(net, loss, st.x(), st.y(), wb);
                     }
+                    return forward_backward(net, loss, st.x(), st.y());
+                } else {
+                    updated = true;
+                    return steps.step(net, loss, opt, st.x(), st.y());
                 }
-                return steps.forward_backward(net, loss, st.x(), st.y());
             }();
             if (!std::isfinite(double(value)))
                 cascade::detail::fail("fit: the loss became ", double(value), " at epoch ", epoch + 1, ", batch ", b + 1,
@@ -253,7 +253,7 @@ history fit(Net& net, const Loss& loss, Opt& opt, const D& train_data, const fit
                 const auto& yh = st.host_output(net.output());
                 for (std::size_t i = 0; i < ms.size(); ++i) sums[i].add(evaluate_metric(ms[i], yh, st.yh));
             }
-            apply_gradients(net, opt);
+            if (!updated) apply_gradients(net, opt);
             ++ctx.steps;
             loss_sum += double(value) * double(end - begin);
             seen += end - begin;

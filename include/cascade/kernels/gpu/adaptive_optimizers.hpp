@@ -16,6 +16,7 @@
 // The sum of squares stays on the device (a two-pass block reduction with a fixed order: deterministic run
 // to run), and the scaling kernel reads it there: clipping needs no host synchronisation.
 #include "cascade/gpu/device_tensor.hpp"
+#include "cascade/gpu/step_scalars.hpp"
 #include "cascade/kernels/gpu/block_sum.hpp"
 #include "cascade/kernels/gpu/elementwise.hpp"
 
@@ -26,8 +27,27 @@ namespace cascade::gpu {
 #define CASCADE_GPU_GRID_STRIDE(i, n) \
     for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < (n); i += std::size_t(gridDim.x) * blockDim.x)
 
+// Per-step scalars from device memory (gpu/step_scalars.hpp: a replayed step graph sees this step's).
 template <class T>
-__global__ void adagrad_kernel(std::size_t n, T* w, const T* g, T* a, T lr, T eps) {
+struct adagrad_scalars {
+    T lr, eps;
+};
+template <class T>
+struct adadelta_scalars {
+    T lr, rho, eps;
+};
+template <class T>
+struct rmsprop_scalars {
+    T lr, rho, mu, eps;
+};
+template <class T>
+struct adamax_scalars {
+    T lr_t, b1, b2, eps;
+};
+
+template <class T>
+__global__ void adagrad_kernel(std::size_t n, T* w, const T* g, T* a, const adagrad_scalars<T>* s) {
+    const T lr = s->lr, eps = s->eps;
     CASCADE_GPU_GRID_STRIDE(i, n) {
         const T gi = g[i];
         const T ai = a[i] + gi * gi;
@@ -37,7 +57,8 @@ __global__ void adagrad_kernel(std::size_t n, T* w, const T* g, T* a, T lr, T ep
 }
 
 template <class T>
-__global__ void adadelta_kernel(std::size_t n, T* w, const T* g, T* eg, T* ed, T lr, T rho, T eps) {
+__global__ void adadelta_kernel(std::size_t n, T* w, const T* g, T* eg, T* ed, const adadelta_scalars<T>* s) {
+    const T lr = s->lr, rho = s->rho, eps = s->eps;
     CASCADE_GPU_GRID_STRIDE(i, n) {
         const T gi = g[i];
         const T egi = rho * eg[i] + (T(1) - rho) * gi * gi;
@@ -50,7 +71,8 @@ __global__ void adadelta_kernel(std::size_t n, T* w, const T* g, T* eg, T* ed, T
 
 // m (centered) and b (momentum) are nullptr when off.
 template <class T>
-__global__ void rmsprop_kernel(std::size_t n, T* w, const T* g, T* v, T* m, T* b, T lr, T rho, T mu, T eps) {
+__global__ void rmsprop_kernel(std::size_t n, T* w, const T* g, T* v, T* m, T* b, const rmsprop_scalars<T>* s) {
+    const T lr = s->lr, rho = s->rho, mu = s->mu, eps = s->eps;
     CASCADE_GPU_GRID_STRIDE(i, n) {
         const T gi = g[i];
         const T vi = rho * v[i] + (T(1) - rho) * gi * gi;
@@ -73,7 +95,8 @@ __global__ void rmsprop_kernel(std::size_t n, T* w, const T* g, T* v, T* m, T* b
 }
 
 template <class T>
-__global__ void adamax_kernel(std::size_t n, T* w, const T* g, T* m, T* u, T lr_t, T b1, T b2, T eps) {
+__global__ void adamax_kernel(std::size_t n, T* w, const T* g, T* m, T* u, const adamax_scalars<T>* s) {
+    const T lr_t = s->lr_t, b1 = s->b1, b2 = s->b2, eps = s->eps;
     CASCADE_GPU_GRID_STRIDE(i, n) {
         const T gi = g[i];
         const T mi = b1 * m[i] + (T(1) - b1) * gi;
@@ -156,29 +179,32 @@ device_tensor<T, R> full_like(const device_tensor<T, R>& t, T v) {   // adagrad'
 template <class T, std::size_t R>
 void adagrad_update_on_device(device_tensor<T, R>& w, const device_tensor<T, R>& g, device_tensor<T, R>& a, T lr, T epsilon) {
     if (!w.size()) return;
-    launch("adagrad_update", adagrad_kernel<T>, grid_for(w.size()), elementwise_block,
-        w.size(), w.data(), g.data(), a.data(), lr, epsilon);
+    const auto* s = scalars_for<adagrad_scalars<T>>(w.data()).upload({lr, epsilon});
+    launch("adagrad_update", adagrad_kernel<T>, grid_for(w.size()), elementwise_block, w.size(), w.data(), g.data(), a.data(), s);
 }
 template <class T, std::size_t R>
 void adadelta_update_on_device(device_tensor<T, R>& w, const device_tensor<T, R>& g, device_tensor<T, R>& eg,
                                device_tensor<T, R>& ed, T lr, T rho, T epsilon) {
     if (!w.size()) return;
+    const auto* s = scalars_for<adadelta_scalars<T>>(w.data()).upload({lr, rho, epsilon});
     launch("adadelta_update", adadelta_kernel<T>, grid_for(w.size()), elementwise_block,
-        w.size(), w.data(), g.data(), eg.data(), ed.data(), lr, rho, epsilon);
+        w.size(), w.data(), g.data(), eg.data(), ed.data(), s);
 }
 template <class T, std::size_t R>
 void rmsprop_update_on_device(device_tensor<T, R>& w, const device_tensor<T, R>& g, device_tensor<T, R>& v, T* m, T* b,
                               T lr, T rho, T momentum, T epsilon) {
     if (!w.size()) return;
+    const auto* s = scalars_for<rmsprop_scalars<T>>(w.data()).upload({lr, rho, momentum, epsilon});
     launch("rmsprop_update", rmsprop_kernel<T>, grid_for(w.size()), elementwise_block,
-        w.size(), w.data(), g.data(), v.data(), m, b, lr, rho, momentum, epsilon);
+        w.size(), w.data(), g.data(), v.data(), m, b, s);
 }
 template <class T, std::size_t R>
 void adamax_update_on_device(device_tensor<T, R>& w, const device_tensor<T, R>& g, device_tensor<T, R>& m,
                              device_tensor<T, R>& u, T lr_t, T beta_1, T beta_2, T epsilon) {
     if (!w.size()) return;
+    const auto* s = scalars_for<adamax_scalars<T>>(w.data()).upload({lr_t, beta_1, beta_2, epsilon});
     launch("adamax_update", adamax_kernel<T>, grid_for(w.size()), elementwise_block,
-        w.size(), w.data(), g.data(), m.data(), u.data(), lr_t, beta_1, beta_2, epsilon);
+        w.size(), w.data(), g.data(), m.data(), u.data(), s);
 }
 
 // clipped<Opt>: c = clamp(g, ±clipvalue) (a plain copy when clipvalue ≤ 0), c resized to g's shape.
@@ -192,7 +218,7 @@ void clip_value_on_device(const device_tensor<T, R>& g, device_tensor<T, R>& c, 
 template <class T, std::size_t R>
 device_tensor<double, 1> sum_squares_buffer(const device_tensor<T, R>&) {
     device_tensor<double, 1> s(std::array<std::size_t, 1>{std::size_t(sum_squares_blocks) + 1});
-    check(hipMemsetAsync(s.data(), 0, s.size() * sizeof(double), current_stream()), "hipMemsetAsync");
+    if (!host_pass()) check(hipMemsetAsync(s.data(), 0, s.size() * sizeof(double), current_stream()), "hipMemsetAsync");
     return s;
 }
 // sum[0] = Σ clamp(double(g), ±clipvalue)² (no clamping when clipvalue ≤ 0); += when `accumulate`.
@@ -210,7 +236,7 @@ void clip_norm_on_device(device_tensor<T, R>& c, const device_tensor<double, 1>&
 inline double norm_from_device(const device_tensor<double, 1>& sum) {
     double s = 0;
     check(hipMemcpyAsync(&s, sum.data(), sizeof(double), hipMemcpyDeviceToHost, current_stream()), "hipMemcpyAsync (norm)");
-    check(hipStreamSynchronize(current_stream()), "hipStreamSynchronize");
+    synchronize();
     return std::sqrt(s);
 }
 

@@ -4,47 +4,64 @@
 //   sgd:   g ← g + wd·w;  momentum 0: w ← w − lr g;  else v ← μ v − lr g,  w ← w + v  (Nesterov: w + μ v − lr g)
 //   adam:  m ← β1 m + (1 − β1) g;  v ← β2 v + (1 − β2) g²;  w ← w·(1 − lr·wd) − lr_t m / (√v + ε),
 //          lr_t = lr √(1 − β2^t) / (1 − β1^t)   (computed on the host per step)
+// The per-step scalars reach the kernels through device memory (gpu/step_scalars.hpp): a step graph
+// that contains the update then replays it with each step's values.
 #include "cascade/gpu/device_tensor.hpp"
+#include "cascade/gpu/step_scalars.hpp"
 #include "cascade/kernels/gpu/elementwise.hpp"
 
 namespace cascade::gpu {
 
 template <class T>
-__global__ void sgd_kernel(std::size_t n, T* w, const T* g, T* vel, T lr, T mu, T wd, bool nesterov) {
+struct sgd_scalars {
+    T lr, mu, wd;
+};
+template <class T>
+struct adam_scalars {
+    T lr_t, b1, b2, eps, decay;
+};
+
+// The scalars come from device memory (gpu/step_scalars.hpp), so a replayed step graph sees this step's.
+template <class T>
+__global__ void sgd_kernel(std::size_t n, T* w, const T* g, T* vel, const sgd_scalars<T>* s, bool nesterov) {
+    const sgd_scalars<T> p = *s;
     for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += std::size_t(gridDim.x) * blockDim.x) {
-        const T gi = g[i] + wd * w[i];
+        const T gi = g[i] + p.wd * w[i];
         if (vel == nullptr) {
-            w[i] -= lr * gi;
+            w[i] -= p.lr * gi;
         } else {
-            const T v = mu * vel[i] - lr * gi;
+            const T v = p.mu * vel[i] - p.lr * gi;
             vel[i] = v;
-            w[i] += nesterov ? mu * v - lr * gi : v;
+            w[i] += nesterov ? p.mu * v - p.lr * gi : v;
         }
     }
 }
 
 template <class T>
-__global__ void adam_kernel(std::size_t n, T* w, const T* g, T* m, T* v, T lr_t, T b1, T b2, T eps, T decay) {
+__global__ void adam_kernel(std::size_t n, T* w, const T* g, T* m, T* v, const adam_scalars<T>* s) {
+    const adam_scalars<T> p = *s;
     for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += std::size_t(gridDim.x) * blockDim.x) {
         const T gi = g[i];
-        const T mi = b1 * m[i] + (T(1) - b1) * gi;
-        const T vi = b2 * v[i] + (T(1) - b2) * gi * gi;
+        const T mi = p.b1 * m[i] + (T(1) - p.b1) * gi;
+        const T vi = p.b2 * v[i] + (T(1) - p.b2) * gi * gi;
         m[i] = mi;
         v[i] = vi;
-        w[i] = w[i] * decay - lr_t * mi / (sqrt(vi) + eps);
+        w[i] = w[i] * p.decay - p.lr_t * mi / (sqrt(vi) + p.eps);
     }
 }
 
 template <class T>
 void sgd_update(std::size_t n, T* w, const T* g, T* velocity, T lr, T momentum, T weight_decay, bool nesterov) {
-    launch("sgd_update", sgd_kernel<T>, grid_for(n), elementwise_block,
-        n, w, g, velocity, lr, momentum, weight_decay, nesterov);
+    if (!n) return;
+    const auto* s = scalars_for<sgd_scalars<T>>(w).upload({lr, momentum, weight_decay});
+    launch("sgd_update", sgd_kernel<T>, grid_for(n), elementwise_block, n, w, g, velocity, s, nesterov);
 }
 
 template <class T>
 void adam_update(std::size_t n, T* w, const T* g, T* m, T* v, T lr_t, T beta_1, T beta_2, T epsilon, T decay) {
-    launch("adam_update", adam_kernel<T>, grid_for(n), elementwise_block,
-        n, w, g, m, v, lr_t, beta_1, beta_2, epsilon, decay);
+    if (!n) return;
+    const auto* s = scalars_for<adam_scalars<T>>(w).upload({lr_t, beta_1, beta_2, epsilon, decay});
+    launch("adam_update", adam_kernel<T>, grid_for(n), elementwise_block, n, w, g, m, v, s);
 }
 
 } // namespace cascade::gpu
