@@ -77,11 +77,22 @@ __global__ void add_one_kernel(std::size_t n, float* x) {
     for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += std::size_t(gridDim.x) * blockDim.x) x[i] += 1.f;
 }
 
+// A device buffer; its contents reach the host only through copies (the emulator, like a GPU, faults on a
+// host dereference of device memory).
 template <class T>
 struct device_buffer {
     T* p = nullptr;
-    explicit device_buffer(std::size_t n) { gpu::check(hipMalloc(reinterpret_cast<void**>(&p), n * sizeof(T)), "hipMalloc"); }
+    std::size_t n;
+    explicit device_buffer(std::size_t count) : n(count) {
+        gpu::check(hipMalloc(reinterpret_cast<void**>(&p), n * sizeof(T)), "hipMalloc");
+    }
     ~device_buffer() { (void)hipFree(p); }
+    void set(const std::vector<T>& v) { gpu::check(hipMemcpy(p, v.data(), n * sizeof(T), hipMemcpyHostToDevice), "hipMemcpy"); }
+    std::vector<T> get() const {
+        std::vector<T> v(n);
+        gpu::check(hipMemcpy(v.data(), p, n * sizeof(T), hipMemcpyDeviceToHost), "hipMemcpy");
+        return v;
+    }
 };
 
 std::string error_of(auto&& f) {
@@ -99,13 +110,12 @@ TEST_CASE("emulator: 3-D grids and blocks cover every thread once, and atomics c
     const dim3 grid(3, 2, 2), block(5, 4, 3);
     const std::size_t n = 3 * 2 * 2 * 5 * 4 * 3;
     device_buffer<unsigned> out(n), hits(1);
-    std::vector<unsigned> h(n, 0);
-    std::fill(out.p, out.p + n, ~0u);   // emulated device memory is host memory
-    *hits.p = 0;
+    out.set(std::vector<unsigned>(n, ~0u));
+    hits.set({0u});
     gpu::launch("write_ids", write_ids_kernel, grid, block, out.p, hits.p);
-    gpu::check(hipMemcpy(h.data(), out.p, n * sizeof(unsigned), hipMemcpyDeviceToHost), "hipMemcpy");
+    const std::vector<unsigned> h = out.get();
     for (std::size_t i = 0; i < n; ++i) CHECK(h[i] == i);
-    CHECK(*hits.p == n);
+    CHECK(hits.get()[0] == n);
 }
 
 TEST_CASE("emulator: shared memory, barriers and warp shuffles give exact block sums, in both thread orders") {
@@ -113,14 +123,14 @@ TEST_CASE("emulator: shared memory, barriers and warp shuffles give exact block 
     std::vector<float> x(n);
     std::iota(x.begin(), x.end(), 1.f);
     device_buffer<float> dx(n), sums(4);
-    std::copy(x.begin(), x.end(), dx.p);
+    dx.set(x);
     for (bool reverse : {false, true}) {
         gpu::emu::set_reverse_order(reverse);
         gpu::launch("block_sum", block_sum_kernel, 4, 256, n, dx.p, sums.p);
         for (unsigned b = 0; b < 4; ++b) {
             double expect = 0;
             for (std::size_t i = b * 256; i < std::min(n, std::size_t(b + 1) * 256); ++i) expect += x[i];
-            CHECK(sums.p[b] == doctest::Approx(expect).epsilon(1e-6));
+            CHECK(sums.get()[b] == doctest::Approx(expect).epsilon(1e-6));
         }
     }
     gpu::emu::set_reverse_order(false);
@@ -133,7 +143,7 @@ TEST_CASE("emulator: a missing barrier shows up as a difference between the two 
         gpu::emu::set_reverse_order(reverse);
         base += 100;
         gpu::launch("neighbour", neighbour_kernel, 1, 64, barrier, base, out.p);
-        std::vector<int> r(out.p, out.p + 64);
+        std::vector<int> r = out.get();
         for (int& v : r) v -= base;   // relative to this launch: t + 1 when ordered
         return r;
     };
@@ -161,6 +171,7 @@ TEST_CASE("emulator: a kernel that writes one element past a device buffer fault
     REQUIRE(child >= 0);
     if (child == 0) {   // the child makes the mistake; the parent watches it die
         std::signal(SIGSEGV, SIG_DFL);   // not the test framework's crash handler: die of the signal
+        gpu::emu::install_fault_handler(true);   // (the emulator's own handler still opens device memory)
         device_buffer<float> x(37);
         gpu::launch("overrun", overrun_kernel, 1, 64, std::size_t(37), x.p);
         _exit(0);
@@ -172,6 +183,29 @@ TEST_CASE("emulator: a kernel that writes one element past a device buffer fault
     // The same kernel within bounds runs.
     device_buffer<float> y(38);
     gpu::launch("overrun", overrun_kernel, 1, 64, std::size_t(37), y.p);
+}
+
+TEST_CASE("emulator: host code that reads a device buffer faults, as on a GPU") {
+    const pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        std::signal(SIGSEGV, SIG_DFL);
+        gpu::emu::install_fault_handler(true);
+        device_buffer<float> x(16);
+        volatile float v = x.p[3];   // the mistake: a device pointer dereferenced on the host
+        (void)v;
+        _exit(0);
+    }
+    int status = 0;
+    REQUIRE(waitpid(child, &status, 0) == child);
+    CHECK(WIFSIGNALED(status));
+    CHECK(WTERMSIG(status) == SIGSEGV);
+    // Pinned host memory stays accessible.
+    void* pinned = nullptr;
+    gpu::check(hipHostMalloc(&pinned, 64, hipHostMallocDefault), "hipHostMalloc");
+    static_cast<float*>(pinned)[3] = 1.f;
+    CHECK(static_cast<float*>(pinned)[3] == 1.f);
+    gpu::check(hipHostFree(pinned), "hipHostFree");
 }
 
 TEST_CASE("emulator: launch limits are checked as on a GPU") {

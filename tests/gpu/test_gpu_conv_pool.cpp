@@ -5,6 +5,8 @@
 #include <cascade/init/initializers.hpp>
 #include <doctest/doctest.h>
 
+#include "gpu_test.hpp"
+
 #include <cfloat>
 #include <cmath>
 #include <vector>
@@ -12,14 +14,9 @@
 namespace cc = cascade;
 namespace gpu = cascade::gpu;
 
-namespace {
-bool have_gpu() { return gpu::device_count() > 0; }
-#define REQUIRE_GPU_OR_SKIP()                                             \
-    if (!have_gpu()) {                                                    \
-        MESSAGE("no GPU present: skipped (runs on the device machine)"); \
-        return;                                                           \
-    }
+using namespace gpu_test;
 
+namespace {
 std::vector<float> random_vector(std::size_t n, cc::rng& g) {
     std::vector<float> v(n);
     for (auto& x : v) x = float(2 * cc::detail::uniform01(g) - 1);

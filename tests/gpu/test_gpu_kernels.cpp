@@ -7,45 +7,15 @@
 #include <cascade/kernels/gpu/softmax.hpp>
 #include <doctest/doctest.h>
 
+#include "gpu_test.hpp"
+
 #include <cfloat>
 #include <cmath>
 
 namespace cc = cascade;
 namespace gpu = cascade::gpu;
 
-namespace {
-
-bool have_gpu() {
-    static const bool present = [] {
-        const int n = gpu::device_count();
-        if (n > 0) MESSAGE("GPU: ", gpu::device_name());
-        return n > 0;
-    }();
-    return present;
-}
-#define REQUIRE_GPU_OR_SKIP()                                         \
-    if (!have_gpu()) {                                                \
-        MESSAGE("no GPU present: skipped (runs on the device machine)"); \
-        return;                                                       \
-    }
-
-template <class T, std::size_t R>
-cc::host_tensor<T, R> random_tensor(const std::array<std::size_t, R>& shape, cc::rng& g, double lo = -1, double hi = 1) {
-    cc::host_tensor<T, R> t(shape);
-    for (auto& v : t) v = T(lo + (hi - lo) * cc::detail::uniform01(g));
-    return t;
-}
-
-// max |a − b| over all elements.
-template <class A, class B>
-double max_abs_diff(const A& a, const B& b) {
-    REQUIRE(a.size() == b.size());
-    double m = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) m = std::max(m, std::abs(double(a.data()[i]) - double(b.data()[i])));
-    return m;
-}
-
-} // namespace
+using namespace gpu_test;
 
 TEST_CASE("device_tensor: round trip, copies, and no allocation when the shape does not grow") {
     REQUIRE_GPU_OR_SKIP();

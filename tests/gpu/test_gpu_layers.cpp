@@ -19,6 +19,8 @@
 #include <cascade/backend/gpu.hpp>
 #include <doctest/doctest.h>
 
+#include "gpu_test.hpp"
+
 #include <cmath>
 #include <limits>
 #include <string>
@@ -28,20 +30,9 @@ namespace cc = cascade;
 namespace L = cc::layers;
 namespace gpu = cascade::gpu;
 
-namespace {
-bool have_gpu() { return gpu::device_count() > 0; }
-#define REQUIRE_GPU_OR_SKIP()                                             \
-    if (!have_gpu()) {                                                    \
-        MESSAGE("no GPU present: skipped (runs on the device machine)"); \
-        return;                                                           \
-    }
+using namespace gpu_test;
 
-template <class T, std::size_t R>
-cc::host_tensor<T, R> random_tensor(const std::array<std::size_t, R>& shape, cc::rng& g) {
-    cc::host_tensor<T, R> t(shape);
-    for (auto& v : t) v = T(4 * cc::detail::uniform01(g) - 2);   // [-2, 2): both branches of the activations
-    return t;
-}
+namespace {
 
 // Largest |gpu − cpu| / (ulp of the reference), the reference's scale being |cpu| element-wise
 // (relative) or the largest |cpu| (absolute, for sums whose terms may cancel).
@@ -73,8 +64,8 @@ void compare_layer(tolerance tol, std::uint64_t seed = 1) {
     cc::layers::layer_impl<Layer, In, cc::backend::gpu, T> g(eg);
     cc::rng r(seed);
     for (int step = 0; step < 2; ++step) {   // twice: noise and masks are drawn anew each forward
-        const auto x = random_tensor<T>(cc::batch_shape<In>(3), r);
-        const auto dy = random_tensor<T>(cc::batch_shape<Out>(3), r);
+        const auto x = random_tensor<T>(cc::batch_shape<In>(3), r, -2, 2);
+        const auto dy = random_tensor<T>(cc::batch_shape<Out>(3), r, -2, 2);
         cc::host_tensor<T, Out::rank + 1> yc;
         cc::host_tensor<T, In::rank + 1> dxc;
         gpu::device_tensor<T, Out::rank + 1> yg;
@@ -170,7 +161,7 @@ TEST_CASE("gpu noise layers in inference copy their input and gradient") {
     cc::layers::layer_impl<L::gaussian_noise<cc::ratio<1, 2>>, image, cc::backend::gpu, float> a(e);
     cc::layers::layer_impl<L::spatial_dropout2d<cc::ratio<1, 2>>, image, cc::backend::gpu, float> b(e);
     cc::layers::layer_impl<L::alpha_dropout<cc::ratio<1, 2>>, image, cc::backend::gpu, float> c(e);
-    const auto x = random_tensor<float>(cc::batch_shape<image>(3), r);
+    const auto x = random_tensor<float>(cc::batch_shape<image>(3), r, -2, 2);
     const auto xd = gpu::to_device(x);
     auto check_identity = [&](auto& layer) {
         gpu::device_tensor<float, 4> y, dx;
@@ -185,34 +176,6 @@ TEST_CASE("gpu noise layers in inference copy their input and gradient") {
 }
 
 namespace {
-template <class T, std::size_t R>
-cc::host_tensor<T, R> host_copy(const gpu::device_tensor<T, R>& t) {
-    return gpu::to_host(t);
-}
-template <class T, std::size_t R>
-const cc::host_tensor<T, R>& host_copy(const cc::host_tensor<T, R>& t) {
-    return t;
-}
-template <class CpuNet, class GpuNet>
-double max_param_difference(CpuNet& c, GpuNet& g) {
-    std::vector<std::vector<double>> hc, hg;
-    c.visit_params([&](std::size_t, auto& w, auto&) {
-        const auto& h = host_copy(w);
-        hc.emplace_back(h.begin(), h.end());
-    });
-    g.visit_params([&](std::size_t, auto& w, auto&) {
-        const auto h = host_copy(w);
-        hg.emplace_back(h.begin(), h.end());
-    });
-    REQUIRE(hc.size() == hg.size());
-    double m = 0;
-    for (std::size_t k = 0; k < hc.size(); ++k) {
-        REQUIRE(hc[k].size() == hg[k].size());
-        for (std::size_t i = 0; i < hc[k].size(); ++i) m = std::max(m, std::abs(hc[k][i] - hg[k][i]));
-    }
-    return m;
-}
-
 // Model trained 3 adam steps on both backends from the same seed (the same initial weights: see
 // test_gpu_network.cpp) on the same batch; losses and weights agree to float rounding.
 template <class Model>
@@ -223,7 +186,7 @@ void compare_training(std::size_t classes) {
     typename Model::template on<cc::backend::gpu, float> g{13};
     CHECK(max_param_difference(c, g) == 0);
     cc::rng r(6);
-    const auto x = random_tensor<float>(cc::batch_shape<In>(3), r);
+    const auto x = random_tensor<float>(cc::batch_shape<In>(3), r, -2, 2);
     cc::host_tensor<float, 2> t(std::array<std::size_t, 2>{3, classes});
     t.fill(0);
     for (std::size_t i = 0; i < 3; ++i) t(i, r() % classes) = 1;

@@ -6,45 +6,15 @@
 #include <cascade/models/mnist_cnn.hpp>
 #include <doctest/doctest.h>
 
+#include "gpu_test.hpp"
+
 #include <cmath>
 
 namespace cc = cascade;
 namespace L = cc::layers;
 namespace gpu = cascade::gpu;
 
-namespace {
-bool have_gpu() { return gpu::device_count() > 0; }
-
-template <class T, std::size_t R>
-const cc::host_tensor<T, R>& host_copy(const cc::host_tensor<T, R>& t) {
-    return t;
-}
-template <class T, std::size_t R>
-cc::host_tensor<T, R> host_copy(const gpu::device_tensor<T, R>& t) {
-    return gpu::to_host(t);
-}
-
-// Largest weight difference between two networks of the same architecture (either backend).
-template <class CpuNet, class GpuNet>
-double max_param_difference(CpuNet& c, GpuNet& g) {
-    std::vector<std::vector<float>> hc, hg;
-    c.visit_params([&](std::size_t, auto& w, auto&) {
-        const auto& h = host_copy(w);
-        hc.emplace_back(h.begin(), h.end());
-    });
-    g.visit_params([&](std::size_t, auto& w, auto&) {
-        const auto h = gpu::to_host(w);
-        hg.emplace_back(h.begin(), h.end());
-    });
-    REQUIRE(hc.size() == hg.size());
-    double m = 0;
-    for (std::size_t k = 0; k < hc.size(); ++k) {
-        REQUIRE(hc[k].size() == hg[k].size());
-        for (std::size_t i = 0; i < hc[k].size(); ++i) m = std::max(m, double(std::abs(hc[k][i] - hg[k][i])));
-    }
-    return m;
-}
-} // namespace
+using namespace gpu_test;
 
 using mlp = cc::net::sequential<cc::shape<20>, L::dense<32>, L::relu, L::dense<16>, L::tanh, L::dense<10>, L::softmax>;
 using regression = cc::net::sequential<cc::shape<3>, L::dense<8>, L::sigmoid, L::dense<2>>;

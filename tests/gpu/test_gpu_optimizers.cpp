@@ -7,6 +7,8 @@
 #include <cascade/backend/gpu.hpp>
 #include <doctest/doctest.h>
 
+#include "gpu_test.hpp"
+
 #include <cmath>
 #include <limits>
 #include <string>
@@ -17,9 +19,9 @@ namespace L = cc::layers;
 namespace gpu = cascade::gpu;
 namespace opt = cascade::optimizers;
 
-namespace {
-bool have_gpu() { return gpu::device_count() > 0; }
+using namespace gpu_test;
 
+namespace {
 template <class T>
 cc::host_tensor<T, 1> uniform(std::size_t n, cc::rng& r, double lo, double hi) {
     cc::host_tensor<T, 1> t(std::array<std::size_t, 1>{n});
@@ -117,22 +119,6 @@ void compare_all() {
     }
 }
 
-template <class CpuNet, class GpuNet>
-double max_param_difference(CpuNet& c, GpuNet& g) {
-    std::vector<std::vector<float>> hc, hg;
-    c.visit_params([&](std::size_t, auto& w, auto&) { hc.emplace_back(w.begin(), w.end()); });
-    g.visit_params([&](std::size_t, auto& w, auto&) {
-        const auto h = gpu::to_host(w);
-        hg.emplace_back(h.begin(), h.end());
-    });
-    REQUIRE(hc.size() == hg.size());
-    double m = 0;
-    for (std::size_t k = 0; k < hc.size(); ++k) {
-        REQUIRE(hc[k].size() == hg[k].size());
-        for (std::size_t i = 0; i < hc[k].size(); ++i) m = std::max(m, double(std::abs(hc[k][i] - hg[k][i])));
-    }
-    return m;
-}
 } // namespace
 
 TEST_CASE_TEMPLATE("adaptive optimizers and gradient clipping update device weights as the CPU does", T, float, double) {

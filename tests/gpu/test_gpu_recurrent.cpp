@@ -15,6 +15,8 @@
 #include <cascade/backend/gpu.hpp>
 #include <doctest/doctest.h>
 
+#include "gpu_test.hpp"
+
 #include <cmath>
 #include <limits>
 #include <string>
@@ -26,20 +28,9 @@ namespace cc = cascade;
 namespace L = cc::layers;
 namespace gpu = cascade::gpu;
 
-namespace {
-bool have_gpu() { return gpu::device_count() > 0; }
-#define REQUIRE_GPU_OR_SKIP()                                             \
-    if (!have_gpu()) {                                                    \
-        MESSAGE("no GPU present: skipped (runs on the device machine)"); \
-        return;                                                           \
-    }
+using namespace gpu_test;
 
-template <class T, std::size_t R>
-cc::host_tensor<T, R> random_tensor(const std::array<std::size_t, R>& shape, cc::rng& g) {
-    cc::host_tensor<T, R> t(shape);
-    for (auto& v : t) v = T(2 * cc::detail::uniform01(g) - 1);   // [-1, 1)
-    return t;
-}
+namespace {
 
 // max |gpu − cpu| in units of ε · max |cpu| (the tensor's scale).
 template <class T, std::size_t R>
@@ -105,23 +96,6 @@ void compare_recurrent(std::size_t gates) {
     }
 }
 
-// Largest weight difference between two networks of the same architecture (CPU, GPU).
-template <class CpuNet, class GpuNet>
-double max_param_difference(CpuNet& c, GpuNet& g) {
-    std::vector<std::vector<double>> hc, hg;
-    c.visit_params([&](std::size_t, auto& w, auto&) { hc.emplace_back(w.begin(), w.end()); });
-    g.visit_params([&](std::size_t, auto& w, auto&) {
-        const auto h = gpu::to_host(w);
-        hg.emplace_back(h.begin(), h.end());
-    });
-    REQUIRE(hc.size() == hg.size());
-    double m = 0;
-    for (std::size_t k = 0; k < hc.size(); ++k) {
-        REQUIRE(hc[k].size() == hg[k].size());
-        for (std::size_t i = 0; i < hc[k].size(); ++i) m = std::max(m, std::abs(hc[k][i] - hg[k][i]));
-    }
-    return m;
-}
 } // namespace
 
 TEST_CASE_TEMPLATE("lstm forward and backward on the GPU match the CPU with and without return_sequences", T, float, double) {

@@ -15,7 +15,9 @@
 //   * atomics, streams (work runs in order, at once), events, host/device copies, and graph capture: a
 //     stream being captured records kernels and copies instead of running them, hipGraphLaunch replays
 //     them, and a synchronisation or an allocation inside a capture fails as it does on a GPU.
-// Device buffers end right before an inaccessible page, so reading or writing past the end faults.
+// Device buffers end right before an inaccessible page, so reading or writing past the end faults, and
+// they are inaccessible to host code outside kernels and copies, so dereferencing a device pointer on the
+// host faults as it would with a real GPU.
 // What it does not model: accesses before a buffer's start, races between threads that a barrier would
 // order differently on real hardware (threads run in order between barriers), timing, and vendor
 // compiler behaviour.
@@ -41,6 +43,8 @@
 #include <utility>
 #include <vector>
 
+#include <csignal>
+#include <signal.h>
 #include <sys/mman.h>
 #if !(defined(__x86_64__) && defined(__GNUC__))
 #include <ucontext.h>
@@ -167,14 +171,21 @@ inline hipError_t hipGetDeviceProperties(hipDeviceProp_t* p, int device) {
 }
 inline hipError_t hipDeviceSynchronize() { return hipSuccess; }
 
-// Device memory is host memory placed so that it ends right before an inaccessible page: a kernel that
-// reads or writes past the end of a buffer (the classic odd-size bug) faults at once instead of touching
-// a neighbour. The buffer ends exactly at the page (its start is then aligned to its element size, as
-// long as the byte count is a multiple of it; a GPU would align it to 256 bytes).
+// Device memory is host memory with two traps:
+//   * a buffer ends right before an inaccessible page, so a kernel that reads or writes past its end (the
+//     classic odd-size bug) faults at once instead of touching a neighbour. The buffer ends exactly at
+//     the page (its start is then aligned to its element size, as long as the byte count is a multiple
+//     of it; a GPU would align it to 256 bytes);
+//   * outside kernels and the runtime's copies, every device buffer is inaccessible (PROT_NONE), so host
+//     code that dereferences a device pointer — a crash on a real GPU — faults here too. Kernels and
+//     copies open the buffers they touch for their duration (device_access, on_fault). Pinned host
+//     memory (hipHostMalloc) stays accessible.
 namespace cascade::gpu::emu {
 struct mapping {
-    void* base;
-    std::size_t length;
+    char* base;
+    std::size_t length;      // data pages + the guard page
+    std::size_t data_bytes;  // the data pages
+    bool device;
 };
 inline std::mutex& mappings_mutex() {
     static std::mutex m;
@@ -184,44 +195,158 @@ inline std::unordered_map<void*, mapping>& mappings() {
     static std::unordered_map<void*, mapping> m;
     return m;
 }
+
+// Opening device memory for a kernel or a copy is lazy: device pages stay PROT_NONE, and the first touch
+// of a buffer inside a device_access scope faults into on_fault, which opens that buffer and lets the
+// access retry; the scope's end closes what was opened. A fault outside a scope, or on a guard page, is
+// a real one: the previous SIGSEGV action (the test framework's, or the default) takes it.
+// (The emulator runs device work on one host thread at a time; the handler reads these tables without
+// locks because they change only outside device work.)
+struct range {
+    char* begin;
+    char* end;
+};
+inline std::vector<range>& device_ranges() {   // sorted by begin
+    static std::vector<range> r;
+    return r;
+}
+inline constexpr int max_opened = 64;
+struct fault_state {
+    int depth = 0;          // nested device_access scopes
+    int opened = 0;         // buffers opened in the current scope
+    bool all_open = false;  // more than max_opened: everything was opened
+    range open[max_opened];
+    struct sigaction previous {};
+    bool installed = false;
+};
+inline fault_state& faults() {
+    static fault_state f;
+    return f;
+}
+inline void set_protection(const range& r, bool open) {
+    mprotect(r.begin, std::size_t(r.end - r.begin), open ? PROT_READ | PROT_WRITE : PROT_NONE);
+}
+inline void on_fault(int, siginfo_t* info, void*) {
+    fault_state& f = faults();
+    char* a = static_cast<char*>(info->si_addr);
+    if (f.depth > 0) {
+        const auto& rs = device_ranges();
+        std::size_t lo = 0, hi = rs.size();
+        while (lo < hi) {   // the last range that begins at or before a
+            const std::size_t mid = (lo + hi) / 2;
+            if (rs[mid].begin <= a) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo > 0 && a < rs[lo - 1].end) {
+            set_protection(rs[lo - 1], true);
+            if (f.opened < max_opened) f.open[f.opened++] = rs[lo - 1];
+            else {
+                for (const auto& r : rs) set_protection(r, true);
+                f.all_open = true;
+            }
+            return;   // the access retries
+        }
+    }
+    sigaction(SIGSEGV, &f.previous, nullptr);   // a real fault: it repeats under the previous action
+}
+// Installs on_fault unless it is installed already, remembering the current action as the one real
+// faults go to; `again` re-installs it regardless (a test's child process that has reset SIGSEGV to its
+// default). Checked at every device access: a test framework may replace it for each test case.
+inline void install_fault_handler(bool again = false) {
+    fault_state& f = faults();
+    if (f.installed && !again) {   // still ours? (a test framework may install its own per test case)
+        struct sigaction current {};
+        sigaction(SIGSEGV, nullptr, &current);
+        if ((current.sa_flags & SA_SIGINFO) && current.sa_sigaction == &on_fault) return;
+    }
+    struct sigaction a {};
+    a.sa_sigaction = &on_fault;
+    a.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&a.sa_mask);
+    sigaction(SIGSEGV, &a, &f.previous);
+    f.installed = true;
+}
+
+// Device memory is accessible for the lifetime of this object (kernels, copies); nests.
+class device_access {
+public:
+    device_access() {
+        if (faults().depth++ == 0) install_fault_handler();
+    }
+    ~device_access() {
+        fault_state& f = faults();
+        if (--f.depth > 0) return;
+        if (f.all_open) {
+            for (const auto& r : device_ranges()) set_protection(r, false);
+        } else {
+            for (int i = 0; i < f.opened; ++i) set_protection(f.open[i], false);
+        }
+        f.opened = 0;
+        f.all_open = false;
+    }
+    device_access(const device_access&) = delete;
+    device_access& operator=(const device_access&) = delete;
+};
+
+inline hipError_t allocate(void** p, std::size_t bytes, bool device) {
+    if (open_captures() > 0) return fail_with(hipErrorStreamCaptureUnsupported);
+    install_fault_handler();
+    const std::size_t page = 4096, data_pages = (bytes + page - 1) / page, length = (data_pages + 1) * page;
+    void* base = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (base == MAP_FAILED) return fail_with(hipErrorOutOfMemory);
+    char* data = static_cast<char*>(base);
+    char* guard = data + data_pages * page;
+    mprotect(guard, page, PROT_NONE);
+    *p = guard - bytes;
+    std::lock_guard<std::mutex> lock(mappings_mutex());
+    mappings()[*p] = {data, length, data_pages * page, device};
+    if (device && data_pages) {
+        set_protection({data, guard}, false);
+        auto& rs = device_ranges();
+        auto at = rs.begin();
+        while (at != rs.end() && at->begin < data) ++at;
+        rs.insert(at, range{data, guard});
+    }
+    return hipSuccess;
+}
+inline hipError_t release(void* p) {
+    if (!p) return hipSuccess;
+    std::lock_guard<std::mutex> lock(mappings_mutex());
+    auto it = mappings().find(p);
+    if (it == mappings().end()) return fail_with(hipErrorInvalidValue);
+    auto& rs = device_ranges();
+    for (auto r = rs.begin(); r != rs.end(); ++r)
+        if (r->begin == it->second.base) {
+            rs.erase(r);
+            break;
+        }
+    munmap(it->second.base, it->second.length);
+    mappings().erase(it);
+    return hipSuccess;
+}
 } // namespace cascade::gpu::emu
 
-inline hipError_t hipMalloc(void** p, std::size_t bytes) {
-    namespace emu = cascade::gpu::emu;
-    if (emu::open_captures() > 0) return emu::fail_with(hipErrorStreamCaptureUnsupported);
-    const std::size_t page = 4096, used = bytes, data_pages = (used + page - 1) / page;
-    const std::size_t length = (data_pages + 1) * page;
-    void* base = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (base == MAP_FAILED) return emu::fail_with(hipErrorOutOfMemory);
-    char* guard = static_cast<char*>(base) + data_pages * page;
-    mprotect(guard, page, PROT_NONE);
-    *p = guard - used;
-    std::lock_guard<std::mutex> lock(emu::mappings_mutex());
-    emu::mappings()[*p] = {base, length};
-    return hipSuccess;
-}
-inline hipError_t hipFree(void* p) {
-    namespace emu = cascade::gpu::emu;
-    if (!p) return hipSuccess;
-    std::lock_guard<std::mutex> lock(emu::mappings_mutex());
-    auto it = emu::mappings().find(p);
-    if (it == emu::mappings().end()) return emu::fail_with(hipErrorInvalidValue);
-    munmap(it->second.base, it->second.length);
-    emu::mappings().erase(it);
-    return hipSuccess;
-}
-inline hipError_t hipHostMalloc(void** p, std::size_t bytes, unsigned) { return hipMalloc(p, bytes); }
-inline hipError_t hipHostFree(void* p) { return hipFree(p); }
+inline hipError_t hipMalloc(void** p, std::size_t bytes) { return cascade::gpu::emu::allocate(p, bytes, true); }
+inline hipError_t hipFree(void* p) { return cascade::gpu::emu::release(p); }
+inline hipError_t hipHostMalloc(void** p, std::size_t bytes, unsigned) { return cascade::gpu::emu::allocate(p, bytes, false); }
+inline hipError_t hipHostFree(void* p) { return cascade::gpu::emu::release(p); }
 
 inline hipError_t hipMemcpyAsync(void* dst, const void* src, std::size_t bytes, hipMemcpyKind, hipStream_t s) {
-    return cascade::gpu::emu::enqueue(s, [=] { std::memcpy(dst, src, bytes); });
+    return cascade::gpu::emu::enqueue(s, [=] {
+        cascade::gpu::emu::device_access open;
+        std::memcpy(dst, src, bytes);
+    });
 }
 inline hipError_t hipMemcpy(void* dst, const void* src, std::size_t bytes, hipMemcpyKind) {
+    cascade::gpu::emu::device_access open;
     std::memcpy(dst, src, bytes);
     return hipSuccess;
 }
 inline hipError_t hipMemsetAsync(void* dst, int v, std::size_t bytes, hipStream_t s) {
-    return cascade::gpu::emu::enqueue(s, [=] { std::memset(dst, v, bytes); });
+    return cascade::gpu::emu::enqueue(s, [=] {
+        cascade::gpu::emu::device_access open;
+        std::memset(dst, v, bytes);
+    });
 }
 
 inline hipError_t hipStreamCreateWithFlags(hipStream_t* s, unsigned) {
@@ -415,6 +540,7 @@ void run_grid(const char* name, dim3 grid, dim3 block, F& f) {
         return;
     }
     if (e.running) throw cascade::error(std::string("cascade GPU emulator: kernel ") + name + " launched from inside a kernel");
+    device_access open;   // device memory is accessible to kernels only
     e.reserve(unsigned(threads));
     e.threads = unsigned(threads);
     e.block_dim = block;

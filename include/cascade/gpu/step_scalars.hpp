@@ -9,13 +9,16 @@
 // (host_pass_scope): it advances the step count and rewrites the pinned blocks, while gpu::launch and
 // upload enqueue nothing. The replay's copy nodes then read the new values.
 // Blocks are keyed by a parameter's device address (one per parameter and scalar type S, created on
-// first use — the eager warm-up step — and kept for the thread's lifetime).
+// first use — the eager warm-up step — and kept for the thread's lifetime), in 64-byte slots of a few
+// pinned-host and device chunks.
 #include "cascade/gpu/launch.hpp"   // host_pass
 #include "cascade/gpu/stream.hpp"
 #include "cascade/gpu/vendor.hpp"
 
 #include <memory>
+#include <type_traits>
 #include <unordered_map>
+#include <vector>
 
 namespace cascade::gpu {
 
@@ -30,16 +33,59 @@ private:
     bool previous_;
 };
 
+// Slots of 64 bytes carved from 4 KiB chunks of pinned host and device memory (a few allocations for
+// all parameters, not two per parameter).
+class scalar_arena {
+public:
+    static constexpr std::size_t slot = 64, chunk = 4096;
+    struct slot_pair {
+        void* host;
+        void* device;
+    };
+    slot_pair take() {
+        if (used_ == chunk / slot || chunks_.empty()) {
+            chunk_pair c{};
+            c.host = host_alloc_pinned(chunk);
+            check(hipMalloc(&c.device, chunk), "hipMalloc");
+            chunks_.push_back(c);
+            used_ = 0;
+        }
+        const chunk_pair& c = chunks_.back();
+        const std::size_t off = slot * used_++;
+        return {static_cast<char*>(c.host) + off, static_cast<char*>(c.device) + off};
+    }
+    scalar_arena() = default;
+    scalar_arena(const scalar_arena&) = delete;
+    scalar_arena& operator=(const scalar_arena&) = delete;
+    ~scalar_arena() {
+        for (auto& c : chunks_) {
+            (void)hipFree(c.device);
+            (void)hipHostFree(c.host);
+        }
+    }
+
+private:
+    struct chunk_pair {
+        void* host;
+        void* device;
+    };
+    std::vector<chunk_pair> chunks_;
+    std::size_t used_ = 0;
+};
+inline scalar_arena& this_thread_scalar_arena() {
+    thread_local scalar_arena a;
+    return a;
+}
+
 template <class S>
 class scalar_block {
+    static_assert(sizeof(S) <= scalar_arena::slot && std::is_trivially_copyable_v<S>, "step scalars: at most 64 bytes of plain data");
+
 public:
     scalar_block() {
-        host_ = static_cast<S*>(host_alloc_pinned(sizeof(S)));
-        check(hipMalloc(reinterpret_cast<void**>(&device_), sizeof(S)), "hipMalloc");
-    }
-    ~scalar_block() {
-        (void)hipFree(device_);
-        (void)hipHostFree(host_);
+        const auto p = this_thread_scalar_arena().take();
+        host_ = static_cast<S*>(p.host);
+        device_ = static_cast<S*>(p.device);
     }
     scalar_block(const scalar_block&) = delete;
     scalar_block& operator=(const scalar_block&) = delete;
@@ -57,6 +103,8 @@ private:
     S* device_ = nullptr;
 };
 
+// The block of parameter `key` (its device address) for scalars of type S. Blocks live as long as the
+// thread; a parameter freed and another allocated at its address reuse the block.
 template <class S>
 scalar_block<S>& scalars_for(const void* key) {
     thread_local std::unordered_map<const void*, std::unique_ptr<scalar_block<S>>> blocks;

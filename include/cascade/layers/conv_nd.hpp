@@ -8,6 +8,7 @@
 //   b (Filters) zeros unless UseBias = false.
 // Kernels: im2col + GEMM over the 3-D geometry of kernels/conv.hpp (a missing axis has size 1).
 #include "cascade/kernels/conv.hpp"
+#include "cascade/init/on_host.hpp"
 #include "cascade/layers/concepts.hpp"
 #include "cascade/layers/padding.hpp"
 #include "cascade/layers/spatial_axes.hpp"
@@ -62,8 +63,8 @@ struct conv_nd {
         explicit impl(rng& gen)
             : w(B::template filled<T, R>(kernel_shape())), dw(w),
               b(B::template filled<T, 1>({UseBias ? Filters : 0})), db(b) {
-            KernelInit::fill(w.data(), w.size(), Taps * C, Taps * Filters, gen);
-            init::zeros::fill(b.data(), b.size(), 0, 0, gen);
+            init::fill<KernelInit>(w, Taps * C, Taps * Filters, gen);   // on a device: staged through the host
+            init::fill<init::zeros>(b, 0, 0, gen);
         }
         void forward(const tensor<R>& x, tensor<R>& y, mode m) {
             kernels::conv_forward(g, x, w, UseBias ? &b : nullptr, y, workspace, m == mode::train);

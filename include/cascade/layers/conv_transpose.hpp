@@ -13,6 +13,7 @@
 //   b (Filters) zeros unless UseBias = false.
 // Forward is conv's input-gradient path (GEMM + col2im), backward-data is conv's forward (im2col + GEMM).
 //   Dumoulin & Visin, "A guide to convolution arithmetic for deep learning", arXiv:1603.07285.
+#include "cascade/init/on_host.hpp"
 #include "cascade/kernels/conv.hpp"
 #include "cascade/layers/concepts.hpp"
 #include "cascade/layers/padding.hpp"
@@ -74,8 +75,8 @@ struct conv_transpose_nd {
         explicit impl(rng& gen)
             : w(B::template filled<T, R>(kernel_shape())), dw(w),
               b(B::template filled<T, 1>({UseBias ? Filters : 0})), db(b) {
-            KernelInit::fill(w.data(), w.size(), Taps * Filters, Taps * C, gen);
-            init::zeros::fill(b.data(), b.size(), 0, 0, gen);
+            init::fill<KernelInit>(w, Taps * Filters, Taps * C, gen);   // staged through the host on a GPU
+            init::fill<init::zeros>(b, 0, 0, gen);
         }
         void forward(const tensor<R>& x, tensor<R>& y, mode) {
             kernels::conv_transpose_forward(g, x, w, UseBias ? &b : nullptr, y, workspace);

@@ -13,6 +13,7 @@
 // Every branch output must have the same rank and agree on all axes but the last (checked at compile
 // time, naming the shapes). Each branch is a sequential<In, Layers...> and reports its own errors.
 #include "cascade/kernels/activation.hpp"
+#include "cascade/kernels/concat.hpp"
 #include "cascade/layers/concepts.hpp"
 #include "cascade/net/regularization.hpp"
 #include "cascade/net/sequential.hpp"
@@ -61,7 +62,8 @@ struct joined_shape_impl;
 template <std::size_t... I, class S0, class... S>
 struct joined_shape_impl<std::index_sequence<I...>, S0, S...> {
     static constexpr std::size_t last = S0::rank - 1;
-    using type = shape<(I == last ? (S0::dims[last] + ... + S::dim_or(last, 0)) : S0::dims[I])...>;
+    static constexpr std::size_t joined_width = (S0::dims[last] + ... + S::dim_or(last, 0));   // apart: nvcc rejects the nested fold
+    using type = shape<(I == last ? joined_width : S0::dims[I])...>;
 };
 // [S0 ‖ S1 ‖ ...] on the last axis (meaningful only if joinable_on_last_axis).
 template <class... S>
@@ -73,15 +75,6 @@ struct joined_shape_of<S0, S...> {
 template <class... S>
 using joined_shape = typename joined_shape_of<S...>::type;
 
-// Copies the last-axis slices between a joined tensor (width `total`) and one part (width `width`,
-// starting at column `offset`), `rows` = product of all other axes including the batch.
-template <class T>
-void copy_columns(const T* from, std::size_t from_width, std::size_t from_offset, T* to, std::size_t to_width,
-                  std::size_t to_offset, std::size_t width, std::size_t rows) {
-    for (std::size_t r = 0; r < rows; ++r)
-        std::copy_n(from + r * from_width + from_offset, width, to + r * to_width + to_offset);
-}
-
 // The run-time side of one branch: a network, or nothing for the identity.
 template <class Br, class In, class B, class T>
 struct branch_runner;
@@ -92,10 +85,7 @@ struct branch_runner<branch<>, In, B, T> {
     explicit branch_runner(rng&) {}
     const x_tensor& forward(const x_tensor& in, mode) { return *(x = &in); }
     void backward(const x_tensor& dy, x_tensor* dx) {
-        if (dx) {
-            ensure_shape(*dx, dy.shape());
-            std::copy(dy.begin(), dy.end(), dx->begin());
-        }
+        if (dx) kernels::copy(dy, *dx);
     }
     auto params() { return std::tie(); }
     auto grads() { return std::tie(); }
@@ -162,24 +152,19 @@ struct concat {
         void forward(const x_tensor& x, y_tensor& y, mode m) {
             const std::size_t n = x.shape()[0];
             ensure_shape(y, batch_shape<Out>(n));
-            const std::size_t rows = y.size() / Out::dims[Out::rank - 1];
             [&]<std::size_t... I>(std::index_sequence<I...>) {
-                ((detail::copy_columns(std::get<I>(branches).forward(x, m).data(), widths[I], 0, y.data(),
-                                       Out::dims[Out::rank - 1], offsets[I], widths[I], rows)),
-                 ...);
+                ((kernels::copy_columns(std::get<I>(branches).forward(x, m), 0, y, offsets[I], widths[I])), ...);
             }(std::index_sequence_for<Bs...>{});
         }
 
         void backward(const x_tensor&, const y_tensor&, const y_tensor& dy, x_tensor* dx) {
             const std::size_t n = dy.shape()[0];
-            const std::size_t rows = dy.size() / Out::dims[Out::rank - 1];
             bool first = true;
             [&]<std::size_t... I>(std::index_sequence<I...>) {
                 (([&] {
                      auto& d = std::get<I>(part_dy);
                      ensure_shape(d, batch_shape<typename detail::branch_traits<Bs, In>::output>(n));
-                     detail::copy_columns(dy.data(), Out::dims[Out::rank - 1], offsets[I], d.data(), widths[I], 0,
-                                          widths[I], rows);
+                     kernels::copy_columns(dy, offsets[I], d, 0, widths[I]);
                      if (!dx) {
                          std::get<I>(branches).backward(d, static_cast<x_tensor*>(nullptr));
                      } else if (first) {

@@ -115,10 +115,7 @@ public:
              }()),
              ...);
             ensure_shape(joined_, batch_shape<joined_shape>(n));
-            const std::size_t rows = joined_.size() / joined_width;
-            ((detail::copy_columns(std::get<I>(heads_).forward(std::get<I>(xs), m).data(), width<I>, 0, joined_.data(),
-                                   joined_width, offset<I>(), width<I>, rows)),
-             ...);
+            ((kernels::copy_columns(std::get<I>(heads_).forward(std::get<I>(xs), m), 0, joined_, offset<I>(), width<I>)), ...);
         }(head_seq{});
         return trunk_.forward(joined_, m);
     }
@@ -134,12 +131,11 @@ public:
     void backward_from(const act_tensor<Last + 1>& dy, std::tuple<P*...> dxs = {}) {
         trunk_.template backward_from<Last>(dy, &djoined_);
         const std::size_t n = djoined_.shape()[0];
-        const std::size_t rows = djoined_.size() / joined_width;
         [&]<std::size_t... I>(std::index_sequence<I...>) {
             (([&] {
                  auto& d = std::get<I>(dheads_);
                  ensure_shape(d, batch_shape<detail::head_output<std::tuple_element_t<I, std::tuple<Heads...>>>>(n));
-                 detail::copy_columns(djoined_.data(), joined_width, offset<I>(), d.data(), width<I>, 0, width<I>, rows);
+                 kernels::copy_columns(djoined_, offset<I>(), d, 0, width<I>);
                  head_input<I>* dx = nullptr;
                  if constexpr (I < sizeof...(P)) dx = std::get<I>(dxs);
                  std::get<I>(heads_).backward(d, dx);
