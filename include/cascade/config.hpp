@@ -14,6 +14,14 @@
 #define CASCADE_WITH_GPU 0
 #endif
 
+// Functions called from both host and device code (the loss terms, kernels/loss_terms.hpp). The emulator
+// build (CASCADE_GPU_EMULATE) defines __host__ / __device__ as nothing itself.
+#if defined(__CUDACC__) || defined(__HIP__)
+#define CASCADE_HOST_DEVICE __host__ __device__
+#else
+#define CASCADE_HOST_DEVICE
+#endif
+
 namespace cascade {
 
 // Thrown for every run-time misuse (bad input data, wrong batch shape, bad file): a message, never a crash.

@@ -308,3 +308,34 @@ TEST_CASE_TEMPLATE("step graphs carry each step's optimizer scalars: every optim
     for (std::size_t e = 0; e < 4; ++e) CHECK(h1.at(e, "loss") == h2.at(e, "loss"));
     CHECK(max_param_difference(replayed, eager) == 0);
 }
+
+TEST_CASE("fit with sample_weight on the GPU: the CPU's history and weights") {
+    if (!have_gpu()) {
+        MESSAGE("no GPU present: skipped (runs on the device machine)");
+        return;
+    }
+    cc::data::dataset<float, 2, 2> d;
+    d.x = cc::host_tensor<float, 2>(std::array<std::size_t, 2>{90, 20});
+    d.y = cc::host_tensor<float, 2>(std::array<std::size_t, 2>{90, 10});
+    cc::host_tensor<float, 1> w(std::array<std::size_t, 1>{90});
+    cc::rng r(12);
+    for (auto& v : d.x) v = float(2 * cc::detail::uniform01(r) - 1);
+    d.y.fill(0);
+    for (std::size_t i = 0; i < 90; ++i) {
+        d.y(i, r() % 10) = 1;
+        w(i) = i % 7 == 0 ? 0.f : float(0.5 + cc::detail::uniform01(r));   // some samples do not count
+    }
+    mlp::on<cc::backend::cpu, float> c{13};
+    mlp::on<cc::backend::gpu, float> g{13};
+    cc::optimizers::adam oc, og;
+    const cc::losses::categorical_crossentropy loss;
+    auto options = [&] {
+        return cc::train::fit_options<cc::data::dataset<float, 2, 2>>{
+            .epochs = 2, .batch_size = 16, .seed = 5, .verbose = cc::train::progress::style::silent, .sample_weight = &w};
+    };
+    const auto hc = cc::train::fit(c, loss, oc, d, options());
+    const auto hg = cc::train::fit(g, loss, og, d, options());
+    for (std::size_t e = 0; e < 2; ++e) CHECK(hg.at(e, "loss") == doctest::Approx(hc.at(e, "loss")).epsilon(1e-5));
+    CHECK(max_param_difference(c, g) < 1e-5);
+    CHECK(hg.graph_replays == 0);   // weighted steps run eagerly
+}

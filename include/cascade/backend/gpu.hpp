@@ -1,11 +1,10 @@
 #pragma once
 // backend::gpu: device memory (gpu::device_tensor) and the kernels of kernels/gpu/. The same model type
 // trains on it:   mlp::on<cascade::backend::gpu, float> net{seed};
-// Translation units that include this header are compiled by nvcc or hipcc (docs/gpu.md). Layers see
-// only B::tensor<T, R> and call kernels:: overloads; those with device overloads so far: dense, the
-// activations (relu, sigmoid, tanh, softmax), flatten/reshape copies, mse and categorical cross-entropy
-// (fused with softmax), and the sgd and adam optimizers. Other layers fail to compile on this backend
-// (no matching kernels:: overload) until their GPU kernels land — see docs/gpu.md.
+// Translation units that include this header are compiled by nvcc or hipcc, or by the host compiler for
+// the CPU emulator (docs/gpu.md). Layers see only B::tensor<T, R> and call kernels:: overloads; the
+// headers below add the device ones (docs/gpu.md has the table of what runs on the GPU). A layer without
+// them fails to compile on this backend (no matching kernels:: overload).
 #include "cascade/gpu/device_tensor.hpp"
 #include "cascade/kernels/gpu/activations.hpp"
 #include "cascade/kernels/gpu/adaptive_optimizers.hpp"
@@ -14,6 +13,7 @@
 #include "cascade/kernels/gpu/conv.hpp"
 #include "cascade/kernels/gpu/conv_transpose.hpp"
 #include "cascade/kernels/gpu/elementwise.hpp"
+#include "cascade/kernels/gpu/elementwise_loss.hpp"
 #include "cascade/kernels/gpu/gemm.hpp"
 #include "cascade/kernels/gpu/loss.hpp"
 #include "cascade/kernels/gpu/maxout.hpp"

@@ -8,7 +8,13 @@
 #include "cascade/gpu/stream.hpp"
 #include "cascade/gpu/vendor.hpp"
 
+#include <cstddef>
 #include <utility>
+
+// The loop of a grid-stride kernel: i runs over [0, n) in steps of the whole grid, so any n works with a
+// bounded grid (for (i ...) { body } in every element-wise kernel).
+#define CASCADE_GPU_GRID_STRIDE(i, n) \
+    for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < (n); i += std::size_t(gridDim.x) * blockDim.x)
 
 namespace cascade::gpu {
 

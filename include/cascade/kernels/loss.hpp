@@ -7,6 +7,7 @@
 // L1/L2 weight penalties are below.
 #include "cascade/config.hpp"
 #include "cascade/init/initializers.hpp"
+#include "cascade/kernels/loss_terms.hpp"
 #include "cascade/tensor/tensor.hpp"
 
 #include <algorithm>
@@ -164,16 +165,6 @@ void scale_samples(host_tensor<T, R>& g, const T* w) {
     for (std::size_t i = 0; i < g.size(); ++i) g.data()[i] *= w[i / per];
 }
 
-// Optional factors of an element-wise loss: per-sample weights (N values, Keras sample_weight) and a
-// per-element mask (mask_size = numel: one value per element; mask_size = numel / N: one sample's mask,
-// broadcast over the batch).
-template <class T, class M = float>
-struct loss_factors {
-    const T* sample_weight = nullptr;
-    const M* mask = nullptr;
-    std::size_t mask_size = 0;
-};
-
 // Σ_i c_i f(y_i, t_i) / D with c_i = w[n(i)] · mask_i; D = Σ_i mask_i over the batch (masked) or numel.
 // A batch whose mask is all zero has loss 0 and gradient 0 (not 0/0).
 template <class T, std::size_t R, class F, class M = float>
@@ -206,45 +197,8 @@ void elementwise_loss_gradient(const host_tensor<T, R>& y, const host_tensor<T, 
     }
 }
 
-// The element-wise terms f(y, t) and ∂f/∂y of the losses above and in losses/*.hpp.
-struct squared_error {
-    double value(double y, double t) const { return (y - t) * (y - t); }
-    template <class T> T derivative(T y, T t) const { return T(2) * (y - t); }
-};
-struct absolute_error {   // ∂|x|/∂x = sign x, 0 at x = 0 (TensorFlow's choice)
-    double value(double y, double t) const { return std::abs(y - t); }
-    template <class T> T derivative(T y, T t) const { return y > t ? T(1) : (y < t ? T(-1) : T(0)); }
-};
-struct huber_error {      // ½x² for |x| ≤ δ, else δ|x| − ½δ²  (x = y − t)
-    double delta = 1;
-    double value(double y, double t) const {
-        const double x = std::abs(y - t);
-        return x <= delta ? 0.5 * x * x : delta * x - 0.5 * delta * delta;
-    }
-    template <class T> T derivative(T y, T t) const {
-        const T x = y - t, d = T(delta);
-        return x > d ? d : (x < -d ? -d : x);
-    }
-};
-struct binary_crossentropy_term {
-    bool from_logits = false;
-    double eps = 1e-7;   // probabilities are clipped to [ε, 1 − ε] like Keras
-    double value(double y, double t) const {
-        if (from_logits) return std::max(y, 0.0) - y * t + std::log1p(std::exp(-std::abs(y)));   // stable for any z
-        const double q = std::clamp(y, eps, 1 - eps);
-        return -(t * std::log(q) + (1 - t) * std::log(1 - q));
-    }
-    template <class T> T derivative(T y, T t) const {
-        if (from_logits) return T(1) / (T(1) + std::exp(-y)) - t;
-        const T q = std::clamp(y, T(eps), T(1) - T(eps));
-        return (q - t) / (q * (T(1) - q));
-    }
-};
-
-// dz_i = c_i (p_i − t_i) / D: a masked / weighted binary cross-entropy fused with its final sigmoid.
-struct difference_term {
-    template <class T> T derivative(T p, T t) const { return p - t; }
-};
+// The element-wise terms (squared_error, absolute_error, huber_error, binary_crossentropy_term,
+// difference_term) and loss_factors are in kernels/loss_terms.hpp, shared with the GPU kernels.
 template <class T, std::size_t R, class M = float>
 void masked_scaled_difference(const host_tensor<T, R>& p, const host_tensor<T, R>& t, host_tensor<T, R>& dz,
                               const loss_factors<T, M>& c) {

@@ -176,7 +176,6 @@ history fit(Net& net, const Loss& loss, Opt& opt, const D& train_data, const fit
     CASCADE_CHECK(!(o.validation && o.validation_split > 0), "fit: give either validation data or validation_split, not both");
     detail::check_dataset<Net>(train_data, "fit");
     if (o.sample_weight) {
-        CASCADE_CHECK(batch_stage<Net>::on_host, "fit: sample_weight is not supported on the GPU backend yet");
         CASCADE_CHECK(o.sample_weight->size() == train_data.size(), "fit: sample_weight has ", o.sample_weight->size(),
                       " values for ", train_data.size(), " training samples");
         for (std::size_t i = 0; i < o.sample_weight->size(); ++i)
@@ -215,7 +214,8 @@ history fit(Net& net, const Loss& loss, Opt& opt, const D& train_data, const fit
     std::vector<std::size_t> order = data::sequential_order(n);
     batch_stage<Net> st;
     auto steps = detail::make_step_runner(net, loss, st.x(), o.graphs);   // (on a GPU: its stream is current from here)
-    typename Net::template tensor<1> wb;   // the batch's sample weights (with o.sample_weight)
+    host_tensor<typename Net::scalar_type, 1> wb;   // the batch's sample weights (with o.sample_weight) ...
+    typename Net::template tensor<1> wbd;            // ... on the network's side (a device network gets a copy)
     std::vector<metric_sum> sums(ms.size());
 
     for (std::size_t epoch = 0; epoch < o.epochs; ++epoch) {
@@ -233,12 +233,17 @@ history fit(Net& net, const Loss& loss, Opt& opt, const D& train_data, const fit
             st.gather(train_data, order, begin, end);
             bool updated = false;   // a device network's step runner also applies the update (in its graph)
             const auto value = [&] {
-                if constexpr (batch_stage<Net>::on_host) {
-                    if (o.sample_weight) {
-                        ensure_shape(wb, std::array<std::size_t, 1>{end - begin});
-                        for (std::size_t i = begin; i < end; ++i) wb(i - begin) = (*o.sample_weight)(order[i]);
+                if (o.sample_weight) {   // eagerly, also on a GPU (step graphs take no weights)
+                    ensure_shape(wb, std::array<std::size_t, 1>{end - begin});
+                    for (std::size_t i = begin; i < end; ++i) wb(i - begin) = (*o.sample_weight)(order[i]);
+                    if constexpr (batch_stage<Net>::on_host) {
                         return forward_backward(net, loss, st.x(), st.y(), wb);
+                    } else {
+                        copy_to_device(wb, wbd);   // found by argument-dependent lookup (the backend's)
+                        return forward_backward(net, loss, st.x(), st.y(), wbd);
                     }
+                }
+                if constexpr (batch_stage<Net>::on_host) {
                     return forward_backward(net, loss, st.x(), st.y());
                 } else {
                     updated = true;

@@ -15,8 +15,6 @@
 
 namespace cascade::gpu {
 
-#define CASCADE_GPU_GRID_STRIDE(i, n) \
-    for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < (n); i += std::size_t(gridDim.x) * blockDim.x)
 
 template <class T>
 __global__ void leaky_relu_forward_kernel(std::size_t n, const T* x, T* y, T a) {
@@ -57,7 +55,6 @@ template <class T>
 __global__ void softplus_backward_kernel(std::size_t n, const T* x, const T* dy, T* dx) {
     CASCADE_GPU_GRID_STRIDE(i, n) dx[i] = dy[i] / (T(1) + exp(-x[i]));
 }
-#undef CASCADE_GPU_GRID_STRIDE
 
 } // namespace cascade::gpu
 

@@ -16,6 +16,7 @@
 // The sum of squares stays on the device (a two-pass block reduction with a fixed order: deterministic run
 // to run), and the scaling kernel reads it there: clipping needs no host synchronisation.
 #include "cascade/gpu/device_tensor.hpp"
+#include "cascade/gpu/launch.hpp"
 #include "cascade/gpu/step_scalars.hpp"
 #include "cascade/kernels/gpu/block_sum.hpp"
 #include "cascade/kernels/gpu/elementwise.hpp"
@@ -24,8 +25,6 @@
 
 namespace cascade::gpu {
 
-#define CASCADE_GPU_GRID_STRIDE(i, n) \
-    for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < (n); i += std::size_t(gridDim.x) * blockDim.x)
 
 // Per-step scalars from device memory (gpu/step_scalars.hpp: a replayed step graph sees this step's).
 template <class T>
@@ -149,7 +148,6 @@ __global__ void sum_partials_kernel(std::size_t blocks, const A* partial, bool a
     s = block_sum(s, scratch);
     if (threadIdx.x == 0) out[0] = accumulate ? out[0] + s : s;
 }
-#undef CASCADE_GPU_GRID_STRIDE
 
 inline constexpr unsigned sum_squares_blocks = 256;   // pass-1 blocks at most (a fixed order for any n)
 

@@ -15,10 +15,6 @@ namespace cascade::gpu {
 
 inline constexpr unsigned elementwise_block = 256;
 
-// One thread per element, grid-stride so that any n works with a bounded grid.
-#define CASCADE_GPU_GRID_STRIDE(i, n) \
-    for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < (n); i += std::size_t(gridDim.x) * blockDim.x)
-
 inline unsigned grid_for(std::size_t n) {
     const std::size_t b = (n + elementwise_block - 1) / elementwise_block;
     return unsigned(b < 65535 ? (b ? b : 1) : 65535);
@@ -65,7 +61,6 @@ template <class T>
 __global__ void broadcast_rows_kernel(std::size_t rows, std::size_t cols, const T* b, T* y) {
     CASCADE_GPU_GRID_STRIDE(i, rows * cols) y[i] = b[i % cols];
 }
-#undef CASCADE_GPU_GRID_STRIDE
 
 } // namespace cascade::gpu
 

@@ -2,9 +2,11 @@
 // GPU overloads of the tensor-level kernels that losses and a few layers call (kernels/loss.hpp and
 // kernels/activation.hpp are the CPU references): copies, the softmax backward pass, (y − t)·s, mean
 // squared error and categorical cross-entropy values. Values are reduced on the device and read back
-// (one synchronisation per loss value). Per-sample weights are not on the GPU yet.
+// (one synchronisation per loss value). The element-wise losses (mae, huber, binary cross-entropy, KL,
+// masked, GAN), per-sample weights and scale_samples are in elementwise_loss.hpp.
 #include "cascade/gpu/device_tensor.hpp"
 #include "cascade/kernels/gpu/elementwise.hpp"
+#include "cascade/kernels/gpu/elementwise_loss.hpp"
 #include "cascade/kernels/gpu/softmax.hpp"
 
 namespace cascade::gpu {
@@ -117,13 +119,6 @@ void softmax_backward(const gpu::device_tensor<T, R>& y, const gpu::device_tenso
         rows, cols, y.data(), dy.data(), dx.data());
 }
 
-// Rows over which losses average: every position of the last axis (kernels/loss.hpp's rows_of).
-template <class T, std::size_t R>
-std::size_t rows_of(const gpu::device_tensor<T, R>& y) {
-    const std::size_t c = y.shape()[R - 1];
-    return c ? y.size() / c : 0;
-}
-
 template <class T, std::size_t R>
 void scaled_difference(const gpu::device_tensor<T, R>& y, const gpu::device_tensor<T, R>& t, T s, gpu::device_tensor<T, R>& dz) {
     ensure_shape(dz, y.shape());
@@ -147,8 +142,11 @@ void mse_gradient(const gpu::device_tensor<T, R>& y, const gpu::device_tensor<T,
 template <class T, std::size_t R>
 T categorical_crossentropy_value(const gpu::device_tensor<T, R>& p, const gpu::device_tensor<T, R>& t, T eps,
                                  const T* w = nullptr) {
-    CASCADE_CHECK(w == nullptr, "categorical_crossentropy: per-sample weights are not on the GPU backend yet");
-    return categorical_crossentropy_value(p, t, eps, gpu::loss_scratch<T>());
+    if (!w) return categorical_crossentropy_value(p, t, eps, gpu::loss_scratch<T>());
+    // Σ_i w_n(i) (−t_i log clamp(p_i)) / rows, the bounds rounded to T as the CPU loop clamps in T.
+    const gpu::crossentropy_term f{double(eps), double(T(1) - eps)};
+    return gpu::read_back(gpu::reduce_elementwise_loss<true>(p.size(), p.data(), t.data(), f, loss_factors<T>{w},
+                                                             per_sample_of(p), double(rows_of(p))));
 }
 
 template <class T, std::size_t R>
@@ -162,13 +160,16 @@ void categorical_crossentropy_gradient(const gpu::device_tensor<T, R>& p, const 
 template <class T, std::size_t R>
 T categorical_crossentropy_logits_value(const gpu::device_tensor<T, R>& z, const gpu::device_tensor<T, R>& t,
                                         const T* w = nullptr) {
-    CASCADE_CHECK(w == nullptr, "categorical_crossentropy: per-sample weights are not on the GPU backend yet");
     const std::size_t rows = rows_of(z), cols = z.shape()[R - 1];
     auto& terms = gpu::loss_terms<T>();
     ensure_shape(terms, std::array<std::size_t, 1>{rows});
     gpu::launch("categorical_crossentropy_logits_value", gpu::xent_logits_rows_kernel<T>, gpu::row_blocks(rows), gpu::row_block,
         rows, cols, z.data(), t.data(), terms.data());
-    return gpu::device_sum(terms.data(), rows, T(1) / T(rows ? rows : 1), gpu::loss_scratch<T>());
+    if (!w) return gpu::device_sum(terms.data(), rows, T(1) / T(rows ? rows : 1), gpu::loss_scratch<T>());
+    // Σ_rows w_n(row) l_row / rows: the per-row losses weighted by the deterministic reduction.
+    const std::size_t rows_per_sample = z.shape()[0] ? rows / z.shape()[0] : 1;
+    return gpu::read_back(gpu::reduce_elementwise_loss<true>(rows, terms.data(), terms.data(), gpu::identity_term{},
+                                                             loss_factors<T>{w}, rows_per_sample, double(rows)));
 }
 
 // dz = (softmax(z) − t) / rows.

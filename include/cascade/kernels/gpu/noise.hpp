@@ -18,8 +18,6 @@
 
 namespace cascade::gpu {
 
-#define CASCADE_GPU_GRID_STRIDE(i, n) \
-    for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < (n); i += std::size_t(gridDim.x) * blockDim.x)
 
 // x (rows, s, c), m (rows, c)
 template <class T>
@@ -30,7 +28,6 @@ template <class T>
 __global__ void select_by_mask_kernel(std::size_t n, const T* m, T if_kept, T if_dropped, T* y) {
     CASCADE_GPU_GRID_STRIDE(i, n) y[i] = m[i] != T(0) ? if_kept : if_dropped;
 }
-#undef CASCADE_GPU_GRID_STRIDE
 
 } // namespace cascade::gpu
 

@@ -22,8 +22,6 @@ namespace cascade::gpu {
 
 using cascade::kernels::cpu::margins2d;
 
-#define CASCADE_GPU_GRID_STRIDE(i, n) \
-    for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < (n); i += std::size_t(gridDim.x) * blockDim.x)
 
 // ---- global pooling over x (n, s, c) ----
 template <class T>
@@ -168,7 +166,6 @@ __global__ void upsample2d_bilinear_backward_kernel(std::size_t n, std::size_t h
         dx[p] = acc;
     }
 }
-#undef CASCADE_GPU_GRID_STRIDE
 
 } // namespace cascade::gpu
 
