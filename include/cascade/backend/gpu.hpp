@@ -21,7 +21,9 @@
 #include "cascade/kernels/gpu/optimizers.hpp"
 #include "cascade/kernels/gpu/pool.hpp"
 #include "cascade/kernels/gpu/recurrent.hpp"
+#include "cascade/kernels/gpu/regularization.hpp"
 #include "cascade/kernels/gpu/resample.hpp"
+#include "cascade/kernels/gpu/sampling.hpp"
 #include "cascade/kernels/gpu/softmax.hpp"
 
 namespace cascade::backend {

@@ -19,8 +19,11 @@
 // model with a trainable discriminator). No allocation after the first step of a given batch size.
 #include "cascade/layers/activations.hpp"
 #include "cascade/losses/gan.hpp"
+#include "cascade/tensor/copy_range.hpp"
+#include "cascade/tensor/host_access.hpp"
 #include "cascade/train/step.hpp"
 
+#include <array>
 #include <type_traits>
 #include <vector>
 
@@ -38,7 +41,9 @@ namespace detail {
 template <class Y>
 double mean_probability(const Y& l) {
     double s = 0;
-    for (std::size_t i = 0; i < l.size(); ++i) s += double(kernels::sigmoid(l.data()[i]));
+    read_on_host(l, [&](const auto* p, std::size_t n) {   // a host copy of a device tensor's logits
+        for (std::size_t i = 0; i < n; ++i) s += double(kernels::sigmoid(p[i]));
+    });
     return l.size() ? s / double(l.size()) : 0.0;
 }
 } // namespace detail
@@ -102,15 +107,21 @@ public:
     }
 
 private:
+    // Kept in D's backend as flat tensors (copy_range copies across ranks): no host round trip on a GPU.
     void save_d_grads() {
         d_.visit_params([&](std::size_t k, auto&, auto& g) {
             if (saved_.size() <= k) saved_.resize(k + 1);
-            saved_[k].assign(g.data(), g.data() + g.size());
+            ensure_shape(saved_[k], std::array<std::size_t, 1>{std::size_t(g.size())});
+            copy_range(g, 0, saved_[k], 0, g.size());
         });
     }
-    void add_saved_d_grads() {
+    void add_saved_d_grads() {   // g += saved, through a flat copy of g
         d_.visit_params([&](std::size_t k, auto&, auto& g) {
-            for (std::size_t i = 0; i < g.size(); ++i) g.data()[i] += saved_[k][i];
+            if (flat_.size() <= k) flat_.resize(k + 1);   // one per parameter: no reallocation between steps
+            ensure_shape(flat_[k], std::array<std::size_t, 1>{std::size_t(g.size())});
+            copy_range(g, 0, flat_[k], 0, g.size());
+            kernels::add_scaled(flat_[k], saved_[k], T(1), flat_[k]);
+            copy_range(flat_[k], 0, g, 0, g.size());
         });
     }
 
@@ -118,7 +129,8 @@ private:
     DNet& d_;
     gan_loss kind_;
     typename DNet::input_tensor dfake_;      // ∂L_G/∂x̃
-    std::vector<std::vector<T>> saved_;     // D's gradients from the real batch
+    std::vector<typename DNet::template tensor<1>> saved_;   // D's gradients from the real batch, flat
+    std::vector<typename DNet::template tensor<1>> flat_;    // scratch of add_saved_d_grads
 };
 
 } // namespace cascade::train
