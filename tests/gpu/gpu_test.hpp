@@ -31,6 +31,16 @@ cc::host_tensor<T, R> random_tensor(const std::array<std::size_t, R>& shape, cc:
     return t;
 }
 
+// n samples of `features` values in [−1, 1) and one-hot targets over `classes` (drawn in that order).
+inline cc::data::dataset<float, 2, 2> random_classification(std::size_t n, std::size_t features, std::size_t classes, cc::rng& r) {
+    cc::data::dataset<float, 2, 2> d;
+    d.x = random_tensor<float, 2>({n, features}, r);
+    d.y = cc::host_tensor<float, 2>(std::array<std::size_t, 2>{n, classes});
+    d.y.fill(0);
+    for (std::size_t i = 0; i < n; ++i) d.y(i, r() % classes) = 1;
+    return d;
+}
+
 // A host view of a tensor of either backend.
 template <class T, std::size_t R>
 const cc::host_tensor<T, R>& host_copy(const cc::host_tensor<T, R>& t) {

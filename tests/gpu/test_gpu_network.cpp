@@ -20,20 +20,16 @@ using mlp = cc::net::sequential<cc::shape<20>, L::dense<32>, L::relu, L::dense<1
 using regression = cc::net::sequential<cc::shape<3>, L::dense<8>, L::sigmoid, L::dense<2>>;
 
 TEST_CASE_TEMPLATE("an MLP trains to the same weights on the CPU and the GPU", Opt, cc::optimizers::sgd, cc::optimizers::adam) {
-    if (!have_gpu()) {
-        MESSAGE("no GPU present: skipped (runs on the device machine)");
-        return;
-    }
+    REQUIRE_GPU_OR_SKIP();
     mlp::on<cc::backend::cpu, float> c{7};
     mlp::on<cc::backend::gpu, float> g{7};
     CHECK(max_param_difference(c, g) == 0);   // the same draws, staged through the host
 
     const std::size_t n = 64;
     cc::rng r(1);
-    cc::host_tensor<float, 2> x(std::array<std::size_t, 2>{n, 20}), t(std::array<std::size_t, 2>{n, 10});
-    for (auto& v : x) v = float(2 * cc::detail::uniform01(r) - 1);
-    t.fill(0);
-    for (std::size_t i = 0; i < n; ++i) t(i, r() % 10) = 1;
+    const auto batch = random_classification(n, 20, 10, r);
+    const auto& x = batch.x;
+    const auto& t = batch.y;
     const auto xd = gpu::to_device(x), td = gpu::to_device(t);
     Opt oc, og;
     if constexpr (std::is_same_v<Opt, cc::optimizers::sgd>) oc.opt = og.opt = {.lr = 0.1, .momentum = 0.9, .nesterov = true};
@@ -48,10 +44,7 @@ TEST_CASE_TEMPLATE("an MLP trains to the same weights on the CPU and the GPU", O
 }
 
 TEST_CASE("mse regression on the GPU matches the CPU") {
-    if (!have_gpu()) {
-        MESSAGE("no GPU present: skipped (runs on the device machine)");
-        return;
-    }
+    REQUIRE_GPU_OR_SKIP();
     regression::on<cc::backend::cpu, float> c{3};
     regression::on<cc::backend::gpu, float> g{3};
     cc::host_tensor<float, 2> x(std::array<std::size_t, 2>{33, 3}), t(std::array<std::size_t, 2>{33, 2});
@@ -73,10 +66,7 @@ TEST_CASE("mse regression on the GPU matches the CPU") {
 }
 
 TEST_CASE("flatten and dropout on the GPU: the same masks and weights as on the CPU") {
-    if (!have_gpu()) {
-        MESSAGE("no GPU present: skipped (runs on the device machine)");
-        return;
-    }
+    REQUIRE_GPU_OR_SKIP();
     using model = cc::net::sequential<cc::shape<4, 4, 2>, L::flatten, L::dense<16>, L::relu,
                                       L::dropout<cc::ratio<3, 10>>, L::dense<10>, L::softmax>;
     model::on<cc::backend::cpu, float> c{5};
@@ -99,10 +89,7 @@ TEST_CASE("flatten and dropout on the GPU: the same masks and weights as on the 
 }
 
 TEST_CASE("convolution and pooling networks (mnist_cnn, conv1d/conv3d with strides, dilation, padding) match the CPU") {
-    if (!have_gpu()) {
-        MESSAGE("no GPU present: skipped (runs on the device machine)");
-        return;
-    }
+    REQUIRE_GPU_OR_SKIP();
     auto compare = [&]<class Model, class In>(Model*, In*, std::size_t classes) {
         typename Model::template on<cc::backend::cpu, float> c{11};
         typename Model::template on<cc::backend::gpu, float> g{11};
@@ -132,10 +119,7 @@ TEST_CASE("convolution and pooling networks (mnist_cnn, conv1d/conv3d with strid
 }
 
 TEST_CASE("batch norm in a DnCNN-style residual block: training, moving statistics and inference match the CPU") {
-    if (!have_gpu()) {
-        MESSAGE("no GPU present: skipped (runs on the device machine)");
-        return;
-    }
+    REQUIRE_GPU_OR_SKIP();
     using conv = L::conv2d<8, 3, 1, L::padding::same, cc::init::glorot_uniform, false>;
     using dn = cc::net::sequential<cc::shape<12, 10, 2>, cc::net::residual_subtract<
         L::conv2d<8, 3, 1, L::padding::same>, L::relu, conv, L::batch_norm<>, L::relu, conv, L::batch_norm<>, L::relu,
@@ -175,17 +159,9 @@ TEST_CASE("batch norm in a DnCNN-style residual block: training, moving statisti
 }
 
 TEST_CASE("fit on the GPU: the same history and weights as on the CPU, early stopping restores device weights") {
-    if (!have_gpu()) {
-        MESSAGE("no GPU present: skipped (runs on the device machine)");
-        return;
-    }
-    cc::data::dataset<float, 2, 2> d;
-    d.x = cc::host_tensor<float, 2>(std::array<std::size_t, 2>{200, 20});
-    d.y = cc::host_tensor<float, 2>(std::array<std::size_t, 2>{200, 10});
+    REQUIRE_GPU_OR_SKIP();
     cc::rng r(8);
-    for (auto& v : d.x) v = float(2 * cc::detail::uniform01(r) - 1);
-    d.y.fill(0);
-    for (std::size_t i = 0; i < 200; ++i) d.y(i, r() % 10) = 1;
+    const auto d = random_classification(200, 20, 10, r);
     mlp::on<cc::backend::cpu, float> c{3};
     mlp::on<cc::backend::gpu, float> g{3};
     cc::optimizers::adam oc, og;
@@ -215,18 +191,10 @@ TEST_CASE("fit on the GPU: the same history and weights as on the CPU, early sto
 using mlp_dropout = cc::net::sequential<cc::shape<20>, L::dense<32>, L::relu, L::dropout<cc::ratio<1, 4>>, L::dense<10>, L::softmax>;
 
 TEST_CASE_TEMPLATE("fit replays captured step graphs: the same history and weights as eager steps", Net, mlp, mlp_dropout) {
-    if (!have_gpu()) {
-        MESSAGE("no GPU present: skipped (runs on the device machine)");
-        return;
-    }
+    REQUIRE_GPU_OR_SKIP();
     // 150 samples in batches of 32: four full batches and one of 22 per epoch, so two graphs.
-    cc::data::dataset<float, 2, 2> d;
-    d.x = cc::host_tensor<float, 2>(std::array<std::size_t, 2>{150, 20});
-    d.y = cc::host_tensor<float, 2>(std::array<std::size_t, 2>{150, 10});
     cc::rng r(4);
-    for (auto& v : d.x) v = float(2 * cc::detail::uniform01(r) - 1);
-    d.y.fill(0);
-    for (std::size_t i = 0; i < 150; ++i) d.y(i, r() % 10) = 1;
+    const auto d = random_classification(150, 20, 10, r);
     typename Net::template on<cc::backend::gpu, float> replayed{5}, eager{5};
     cc::optimizers::adam o1, o2;
     const cc::losses::categorical_crossentropy loss;
@@ -251,10 +219,7 @@ TEST_CASE_TEMPLATE("fit replays captured step graphs: the same history and weigh
 }
 
 TEST_CASE("predict on a GPU network: batches cut from device data give the CPU's outputs") {
-    if (!have_gpu()) {
-        MESSAGE("no GPU present: skipped (runs on the device machine)");
-        return;
-    }
+    REQUIRE_GPU_OR_SKIP();
     mlp::on<cc::backend::cpu, float> c{11};
     mlp::on<cc::backend::gpu, float> g{11};
     cc::rng r(3);
@@ -274,17 +239,9 @@ using clipped_adam = cc::optimizers::clipped<cc::optimizers::adam>;
 TEST_CASE_TEMPLATE("step graphs carry each step's optimizer scalars: every optimizer under a learning-rate schedule", Opt,
                    cc::optimizers::sgd, cc::optimizers::adam, cc::optimizers::rmsprop, cc::optimizers::adamax,
                    cc::optimizers::adagrad, cc::optimizers::adadelta, clipped_adam) {
-    if (!have_gpu()) {
-        MESSAGE("no GPU present: skipped (runs on the device machine)");
-        return;
-    }
-    cc::data::dataset<float, 2, 2> d;
-    d.x = cc::host_tensor<float, 2>(std::array<std::size_t, 2>{128, 20});
-    d.y = cc::host_tensor<float, 2>(std::array<std::size_t, 2>{128, 10});
+    REQUIRE_GPU_OR_SKIP();
     cc::rng r(6);
-    for (auto& v : d.x) v = float(2 * cc::detail::uniform01(r) - 1);
-    d.y.fill(0);
-    for (std::size_t i = 0; i < 128; ++i) d.y(i, r() % 10) = 1;
+    const auto d = random_classification(128, 20, 10, r);
     mlp::on<cc::backend::gpu, float> replayed{9}, eager{9};
     auto make = [] {
         Opt o;
@@ -310,10 +267,7 @@ TEST_CASE_TEMPLATE("step graphs carry each step's optimizer scalars: every optim
 }
 
 TEST_CASE("fit with sample_weight on the GPU: the CPU's history and weights") {
-    if (!have_gpu()) {
-        MESSAGE("no GPU present: skipped (runs on the device machine)");
-        return;
-    }
+    REQUIRE_GPU_OR_SKIP();
     cc::data::dataset<float, 2, 2> d;
     d.x = cc::host_tensor<float, 2>(std::array<std::size_t, 2>{90, 20});
     d.y = cc::host_tensor<float, 2>(std::array<std::size_t, 2>{90, 10});

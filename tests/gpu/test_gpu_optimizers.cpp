@@ -122,18 +122,12 @@ void compare_all() {
 } // namespace
 
 TEST_CASE_TEMPLATE("adaptive optimizers and gradient clipping update device weights as the CPU does", T, float, double) {
-    if (!have_gpu()) {
-        MESSAGE("no GPU present: skipped (runs on the device machine)");
-        return;
-    }
+    REQUIRE_GPU_OR_SKIP();
     compare_all<T>();
 }
 
 TEST_CASE("clipnorm on the GPU scales a gradient to the limit and global_clipnorm combines the tensors") {
-    if (!have_gpu()) {
-        MESSAGE("no GPU present: skipped (runs on the device machine)");
-        return;
-    }
+    REQUIRE_GPU_OR_SKIP();
     // sgd with lr 1 and no momentum: w ← w − clipped(g), so the step is the clipped gradient itself.
     // Gradients: 3·(1, …, 1) over 1000 values (‖g‖ = 3√1000) and 4·(1, …, 1) over 37 (‖g‖ = 4√37).
     auto step_of = [](opt::clip_options c) {
@@ -178,20 +172,16 @@ using mlp = cc::net::sequential<cc::shape<20>, L::dense<32>, L::relu, L::dense<1
 
 TEST_CASE_TEMPLATE("an MLP trained with rmsprop or clipped adam reaches the same weights on the CPU and the GPU", Opt,
                    opt::rmsprop, opt::clipped<opt::adam>) {
-    if (!have_gpu()) {
-        MESSAGE("no GPU present: skipped (runs on the device machine)");
-        return;
-    }
+    REQUIRE_GPU_OR_SKIP();
     mlp::on<cc::backend::cpu, float> c{13};
     mlp::on<cc::backend::gpu, float> g{13};
     CHECK(max_param_difference(c, g) == 0);   // the same draws, staged through the host
 
     const std::size_t n = 33;
     cc::rng r(5);
-    cc::host_tensor<float, 2> x(std::array<std::size_t, 2>{n, 20}), t(std::array<std::size_t, 2>{n, 10});
-    for (auto& v : x) v = float(2 * cc::detail::uniform01(r) - 1);
-    t.fill(0);
-    for (std::size_t i = 0; i < n; ++i) t(i, r() % 10) = 1;
+    const auto batch = random_classification(n, 20, 10, r);
+    const auto& x = batch.x;
+    const auto& t = batch.y;
     const auto xd = gpu::to_device(x), td = gpu::to_device(t);
     Opt oc, og;
     if constexpr (std::is_same_v<Opt, opt::rmsprop>) {
