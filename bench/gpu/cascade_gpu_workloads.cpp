@@ -23,15 +23,14 @@ namespace gpu = cascade::gpu;
 
 namespace {
 namespace L = cc::layers;
-// DnCNN as in bench/peers/cascade_workloads.cpp: 557,248 trainable parameters, PyTorch's BN momentum/ε.
-using dn_conv = L::conv2d<64, 3, 1, L::padding::same, cc::init::glorot_uniform, false>;
-using dn_bn = L::batch_norm<cc::ratio<9, 10>, cc::ratio<1, 100000>>;
+// DnCNN as in bench/peers/cascade_workloads.cpp: 557,248 trainable parameters, PyTorch's BN momentum/ε and
+// unbiased moving variance.
+using dn_conv = L::conv2d<64, L::kernel<3>, L::padding::same, L::kernel_init<cc::init::glorot_uniform>, L::no_bias>;
+using dn_bn = L::batch_norm<L::momentum<9, 10>, L::epsilon<1, 100000>, L::unbiased_moving_variance>;
 using dncnn = cc::net::sequential<cc::shape<64, 64, 2>, cc::net::residual_subtract<
-    L::conv2d<64, 3, 1, L::padding::same>, L::relu,
-    dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu,
-    dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu,
-    dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu,
-    L::conv2d<2, 3, 1, L::padding::same, cc::init::glorot_uniform, false>>>;
+    L::conv2d<64, L::kernel<3>, L::padding::same>, L::relu,
+    cc::net::repeat<15, dn_conv, dn_bn, L::relu>,
+    L::conv2d<2, L::kernel<3>, L::padding::same, L::kernel_init<cc::init::glorot_uniform>, L::no_bias>>>;
 
 struct options {
     std::string workload = "all";

@@ -55,15 +55,14 @@ using cifar_dense = cc::models::cifar10_dense;
 using cifar_cnn = cc::models::cifar10_cnn;
 // DnCNN (Zhang et al. 2017) on 64×64×2: y = x − f(x), f = conv 3×3×64 'same' + ReLU, 15 × [conv 3×3×64 without
 // bias, batch norm, ReLU], conv 3×3×2 without bias. 1,216 + 15 · (36,864 + 128) + 1,152 = 557,248 trainable
-// (+ 1,920 batch-norm moving statistics). Batch norm with PyTorch's momentum/ε (0.9 here, 1e-5).
-using dn_conv = L::conv2d<64, 3, 1, L::padding::same, cc::init::glorot_uniform, false>;
-using dn_bn = L::batch_norm<cc::ratio<9, 10>, cc::ratio<1, 100000>>;
+// (+ 1,920 batch-norm moving statistics). Batch norm with PyTorch's momentum/ε (0.9 here, 1e-5) and its
+// unbiased moving variance.
+using dn_conv = L::conv2d<64, L::kernel<3>, L::padding::same, L::kernel_init<cc::init::glorot_uniform>, L::no_bias>;
+using dn_bn = L::batch_norm<L::momentum<9, 10>, L::epsilon<1, 100000>, L::unbiased_moving_variance>;
 using dncnn = cc::net::sequential<cc::shape<64, 64, 2>, cc::net::residual_subtract<
-    L::conv2d<64, 3, 1, L::padding::same>, L::relu,
-    dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu,
-    dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu,
-    dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu, dn_conv, dn_bn, L::relu,
-    L::conv2d<2, 3, 1, L::padding::same, cc::init::glorot_uniform, false>>>;
+    L::conv2d<64, L::kernel<3>, L::padding::same>, L::relu,
+    cc::net::repeat<15, dn_conv, dn_bn, L::relu>,
+    L::conv2d<2, L::kernel<3>, L::padding::same, L::kernel_init<cc::init::glorot_uniform>, L::no_bias>>>;
 } // namespace models
 
 namespace {

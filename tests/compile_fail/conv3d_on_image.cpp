@@ -4,5 +4,5 @@
 #include <cascade/cascade.hpp>
 #include <cascade/layers/conv3d.hpp>
 namespace cc = cascade;
-using bad = cc::net::sequential<cc::shape<8, 8, 1>, cc::layers::conv3d<4, 3>, cc::layers::flatten, cc::layers::dense<2>>;
+using bad = cc::net::sequential<cc::shape<8, 8, 1>, cc::layers::conv3d<4, cc::layers::kernel<3>>, cc::layers::flatten, cc::layers::dense<2>>;
 int main() { bad::on<cc::backend::cpu, float> net{1}; }

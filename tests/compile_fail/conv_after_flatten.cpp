@@ -3,5 +3,5 @@
 // expect: In = cascade::shape<784>
 #include <cascade/cascade.hpp>
 namespace cc = cascade;
-using bad = cc::net::sequential<cc::shape<28, 28, 1>, cc::layers::flatten, cc::layers::conv2d<8, 3>, cc::layers::relu>;
+using bad = cc::net::sequential<cc::shape<28, 28, 1>, cc::layers::flatten, cc::layers::conv2d<8, cc::layers::kernel<3>>, cc::layers::relu>;
 int main() { bad::on<cc::backend::cpu, float> net{1}; }

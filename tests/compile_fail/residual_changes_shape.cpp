@@ -3,5 +3,5 @@
 // expect: In = cascade::shape<8, 8, 2>
 #include <cascade/cascade.hpp>
 namespace cc = cascade;
-using bad = cc::net::sequential<cc::shape<8, 8, 2>, cc::net::residual<cc::layers::conv2d<4, 3, 1, cc::layers::padding::same>>>;
+using bad = cc::net::sequential<cc::shape<8, 8, 2>, cc::net::residual<cc::layers::conv2d<4, cc::layers::kernel<3>, cc::layers::padding::same>>>;
 int main() { bad::on<cc::backend::cpu, float> net{1}; }

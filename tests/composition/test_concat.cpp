@@ -15,12 +15,12 @@ using cc::net::branch;
 using cc::net::concat;
 
 // Inception-like image block and a vector block with an identity branch.
-using image_block = concat<branch<L::conv2d<2, 1>>, branch<L::conv2d<3, 3, 1, L::padding::same>, L::relu>, branch<>>;
+using image_block = concat<branch<L::conv2d<2, L::kernel<1>>>, branch<L::conv2d<3, L::kernel<3>, L::padding::same>, L::relu>, branch<>>;
 using vector_block = concat<branch<L::dense<3>>, branch<>, branch<L::dense<2>, L::tanh>>;
 static_assert(std::is_same_v<cc::layers::output_shape_of<image_block, shape<5, 4, 3>>, shape<5, 4, 8>>);
 static_assert(std::is_same_v<cc::layers::output_shape_of<vector_block, shape<4>>, shape<9>>);
 // A branch whose spatial size differs cannot be joined on the channel axis.
-static_assert(!concat<branch<L::conv2d<2, 3>>, branch<>>::accepts<shape<5, 5, 1>>);
+static_assert(!concat<branch<L::conv2d<2, L::kernel<3>>>, branch<>>::accepts<shape<5, 5, 1>>);
 static_assert(!concat<branch<L::flatten>, branch<>>::accepts<shape<5, 5, 1>>);
 static_assert(concat<branch<L::flatten>, branch<L::flatten, L::dense<2>>>::accepts<shape<5, 5, 1>>);
 

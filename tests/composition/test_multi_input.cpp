@@ -14,8 +14,8 @@ using cc::shape;
 
 // An image with a per-event condition (a conditional discriminator's layout).
 using two_inputs = cc::net::multi_input<
-    cc::net::inputs<cc::net::sequential<shape<5, 5, 1>, L::conv2d<2, 3>, L::relu, L::flatten>,   // (N, 18)
-                    cc::net::sequential<shape<3>, L::dense<4>, L::tanh>>,                        // (N, 4)
+    cc::net::inputs<cc::net::sequential<shape<5, 5, 1>, L::conv2d<2, L::kernel<3>>, L::relu, L::flatten>,  // (N, 18)
+                    cc::net::sequential<shape<3>, L::dense<4>, L::tanh>>,                                  // (N, 4)
     L::dense<5>, L::relu, L::dense<2>, L::softmax>;
 static_assert(std::is_same_v<two_inputs::joined, shape<22>>);
 static_assert(two_inputs::valid);
@@ -46,7 +46,7 @@ TEST_CASE("multi_input forward equals the heads joined and the trunk applied") {
 
 TEST_CASE("multi_input gradients for both inputs and all parameters against finite differences (double)") {
     using model = cc::net::multi_input<
-        cc::net::inputs<cc::net::sequential<shape<5, 5, 1>, L::conv2d<2, 3>, L::tanh, L::flatten>,
+        cc::net::inputs<cc::net::sequential<shape<5, 5, 1>, L::conv2d<2, L::kernel<3>>, L::tanh, L::flatten>,
                         cc::net::sequential<shape<3>, L::dense<4>, L::tanh>>,
         L::dense<5>, L::tanh, L::dense<2>>;
     model::on<cpu, double> net{3};

@@ -15,7 +15,7 @@
 namespace cases {
 
 namespace L = cascade::layers;
-using L::padding;
+using padding = L::padding_mode;
 
 // The (depth, height, width) view of a Dims-D sample shape In (missing leading axes are 1).
 template <std::size_t Dims, class In>
@@ -42,19 +42,20 @@ struct conv {
     static constexpr padding pad = P;
     static constexpr bool bias = Bias;
     using in = Input;
-    using layer = std::conditional_t<Dims == 1, L::conv1d<F, K, S, P, Dil, cascade::init::glorot_uniform, Bias>,
-                  std::conditional_t<Dims == 2, L::conv2d<F, K, S, P, cascade::init::glorot_uniform, Bias, Dil>,
-                                                L::conv3d<F, K, S, P, Dil, cascade::init::glorot_uniform, Bias>>>;
+    using layer = std::conditional_t<Dims == 1, L::conv1d<F, L::kernel<K>, L::strides<S>, L::padding::of<P>, L::dilation<Dil>, L::use_bias<Bias>>,
+                  std::conditional_t<Dims == 2, L::conv2d<F, L::kernel<K>, L::strides<S>, L::padding::of<P>, L::dilation<Dil>, L::use_bias<Bias>>,
+                                                L::conv3d<F, L::kernel<K>, L::strides<S>, L::padding::of<P>, L::dilation<Dil>, L::use_bias<Bias>>>>;
 };
 
 template <std::size_t Dims, std::size_t F, std::size_t K, std::size_t S, padding P, std::size_t Dil, class Input>
 struct conv_transpose {
+    static constexpr bool Bias = true;
     static constexpr std::size_t dims = Dims, filters = F, kernel = K, stride = S, dilation = Dil;
     static constexpr padding pad = P;
     using in = Input;
-    using layer = std::conditional_t<Dims == 1, L::conv1d_transpose<F, K, S, P, cascade::init::glorot_uniform, true, Dil>,
-                  std::conditional_t<Dims == 2, L::conv2d_transpose<F, K, S, P, cascade::init::glorot_uniform, true, Dil>,
-                                                L::conv3d_transpose<F, K, S, P, cascade::init::glorot_uniform, true, Dil>>>;
+    using layer = std::conditional_t<Dims == 1, L::conv1d_transpose<F, L::kernel<K>, L::strides<S>, L::padding::of<P>, L::dilation<Dil>, L::use_bias<Bias>>,
+                  std::conditional_t<Dims == 2, L::conv2d_transpose<F, L::kernel<K>, L::strides<S>, L::padding::of<P>, L::dilation<Dil>, L::use_bias<Bias>>,
+                                                L::conv3d_transpose<F, L::kernel<K>, L::strides<S>, L::padding::of<P>, L::dilation<Dil>, L::use_bias<Bias>>>>;
 };
 
 template <std::size_t Dims, bool Max, std::size_t P, std::size_t S, class Input>
@@ -63,8 +64,11 @@ struct pool {
     static constexpr bool max = Max;
     using in = Input;
     static constexpr L::pool_kind kind = Max ? L::pool_kind::max : L::pool_kind::average;
-    using layer = std::conditional_t<Dims == 1, L::pool1d<kind, P, S>,
-                  std::conditional_t<Dims == 2, L::pool2d<kind, P, S>, L::pool3d<kind, P, S>>>;
+    template <cascade::layers::extent E, class... O>
+    using pool_layer = std::conditional_t<Dims == 1, std::conditional_t<Max, L::max_pool1d<E, O...>, L::avg_pool1d<E, O...>>,
+                       std::conditional_t<Dims == 2, std::conditional_t<Max, L::max_pool2d<E, O...>, L::avg_pool2d<E, O...>>,
+                                          std::conditional_t<Max, L::max_pool3d<E, O...>, L::avg_pool3d<E, O...>>>>;
+    using layer = pool_layer<P, L::strides<S>>;
 };
 
 } // namespace cases

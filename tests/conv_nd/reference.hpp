@@ -9,7 +9,7 @@
 
 namespace ref {
 
-using cascade::layers::padding;
+using padding = cascade::layers::padding_mode;
 
 struct axes {
     std::size_t d = 1, h = 1, w = 1;

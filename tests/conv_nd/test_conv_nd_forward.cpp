@@ -14,30 +14,30 @@ namespace cc = cascade;
 namespace L = cc::layers;
 using cc::backend::cpu;
 using cc::shape;
-using L::padding;
+namespace padding = L::padding;
 using glorot = cc::init::glorot_uniform;
 
 // ---- output shapes at compile time ----
-static_assert(std::is_same_v<L::output_shape_of<L::conv1d<4, 3, 2, padding::same>, shape<11, 3>>, shape<6, 4>>);
-static_assert(std::is_same_v<L::output_shape_of<L::conv1d<4, 3, 1, padding::valid, 2>, shape<11, 3>>, shape<7, 4>>);
-static_assert(std::is_same_v<L::output_shape_of<L::conv2d<8, 3, 1, padding::valid, glorot, true, 2>, shape<10, 9, 1>>, shape<6, 5, 8>>);
-static_assert(std::is_same_v<L::output_shape_of<L::conv2d<8, 3, 3, padding::same, glorot, true, 2>, shape<10, 9, 1>>, shape<4, 3, 8>>);
-static_assert(std::is_same_v<L::output_shape_of<L::conv3d<5, 3>, shape<6, 7, 8, 2>>, shape<4, 5, 6, 5>>);
-static_assert(std::is_same_v<L::output_shape_of<L::conv3d<5, 3, 2, padding::same>, shape<6, 7, 8, 2>>, shape<3, 4, 4, 5>>);
-static_assert(std::is_same_v<L::output_shape_of<L::conv3d<5, 2, 1, padding::valid, 3>, shape<6, 7, 8, 2>>, shape<3, 4, 5, 5>>);
-static_assert(std::is_same_v<L::output_shape_of<L::conv2d_transpose<6, 3, 2>, shape<4, 5, 3>>, shape<9, 11, 6>>);
-static_assert(std::is_same_v<L::output_shape_of<L::conv2d_transpose<6, 3, 2, padding::same>, shape<4, 5, 3>>, shape<8, 10, 6>>);
-static_assert(std::is_same_v<L::output_shape_of<L::conv2d_transpose<6, 1, 3>, shape<4, 5, 3>>, shape<12, 15, 6>>);
-static_assert(std::is_same_v<L::output_shape_of<L::conv1d_transpose<2, 4, 2>, shape<7, 3>>, shape<16, 2>>);
-static_assert(std::is_same_v<L::output_shape_of<L::conv3d_transpose<2, 2, 2>, shape<2, 3, 4, 1>>, shape<4, 6, 8, 2>>);
+static_assert(std::is_same_v<L::output_shape_of<L::conv1d<4, L::kernel<3>, L::strides<2>, padding::same>, shape<11, 3>>, shape<6, 4>>);
+static_assert(std::is_same_v<L::output_shape_of<L::conv1d<4, L::kernel<3>, L::dilation<2>>, shape<11, 3>>, shape<7, 4>>);
+static_assert(std::is_same_v<L::output_shape_of<L::conv2d<8, L::kernel<3>, L::dilation<2>, L::kernel_init<glorot>>, shape<10, 9, 1>>, shape<6, 5, 8>>);
+static_assert(std::is_same_v<L::output_shape_of<L::conv2d<8, L::kernel<3>, L::strides<3>, padding::same, L::dilation<2>, L::kernel_init<glorot>>, shape<10, 9, 1>>, shape<4, 3, 8>>);
+static_assert(std::is_same_v<L::output_shape_of<L::conv3d<5, L::kernel<3>>, shape<6, 7, 8, 2>>, shape<4, 5, 6, 5>>);
+static_assert(std::is_same_v<L::output_shape_of<L::conv3d<5, L::kernel<3>, L::strides<2>, padding::same>, shape<6, 7, 8, 2>>, shape<3, 4, 4, 5>>);
+static_assert(std::is_same_v<L::output_shape_of<L::conv3d<5, L::kernel<2>, L::dilation<3>>, shape<6, 7, 8, 2>>, shape<3, 4, 5, 5>>);
+static_assert(std::is_same_v<L::output_shape_of<L::conv2d_transpose<6, L::kernel<3>, L::strides<2>>, shape<4, 5, 3>>, shape<9, 11, 6>>);
+static_assert(std::is_same_v<L::output_shape_of<L::conv2d_transpose<6, L::kernel<3>, L::strides<2>, padding::same>, shape<4, 5, 3>>, shape<8, 10, 6>>);
+static_assert(std::is_same_v<L::output_shape_of<L::conv2d_transpose<6, L::kernel<1>, L::strides<3>>, shape<4, 5, 3>>, shape<12, 15, 6>>);
+static_assert(std::is_same_v<L::output_shape_of<L::conv1d_transpose<2, L::kernel<4>, L::strides<2>>, shape<7, 3>>, shape<16, 2>>);
+static_assert(std::is_same_v<L::output_shape_of<L::conv3d_transpose<2, L::kernel<2>, L::strides<2>>, shape<2, 3, 4, 1>>, shape<4, 6, 8, 2>>);
 static_assert(std::is_same_v<L::output_shape_of<L::max_pool1d<2>, shape<9, 3>>, shape<4, 3>>);
-static_assert(std::is_same_v<L::output_shape_of<L::avg_pool1d<3, 2>, shape<9, 3>>, shape<4, 3>>);
+static_assert(std::is_same_v<L::output_shape_of<L::avg_pool1d<3, L::strides<2>>, shape<9, 3>>, shape<4, 3>>);
 static_assert(std::is_same_v<L::output_shape_of<L::avg_pool3d<2>, shape<5, 4, 6, 2>>, shape<2, 2, 3, 2>>);
-static_assert(std::is_same_v<L::output_shape_of<L::max_pool3d<3, 2>, shape<7, 7, 8, 1>>, shape<3, 3, 3, 1>>);
+static_assert(std::is_same_v<L::output_shape_of<L::max_pool3d<3, L::strides<2>>, shape<7, 7, 8, 1>>, shape<3, 3, 3, 1>>);
 // The shape rules.
-static_assert(!L::conv3d<2, 3>::accepts<shape<8, 8, 1>> && !L::conv1d<2, 3>::accepts<shape<8, 8, 1>>);
-static_assert(!L::conv1d<2, 3, 1, padding::valid, 3>::accepts<shape<6, 1>> && L::conv1d<2, 3, 1, padding::valid, 3>::accepts<shape<7, 1>>);
-static_assert(L::conv1d<2, 3, 1, padding::same, 3>::accepts<shape<2, 1>>);
+static_assert(!L::conv3d<2, L::kernel<3>>::accepts<shape<8, 8, 1>> && !L::conv1d<2, L::kernel<3>>::accepts<shape<8, 8, 1>>);
+static_assert(!L::conv1d<2, L::kernel<3>, L::dilation<3>>::accepts<shape<6, 1>> && L::conv1d<2, L::kernel<3>, L::dilation<3>>::accepts<shape<7, 1>>);
+static_assert(L::conv1d<2, L::kernel<3>, padding::same, L::dilation<3>>::accepts<shape<2, 1>>);
 static_assert(!L::max_pool3d<2>::accepts<shape<1, 4, 4, 1>> && !L::max_pool1d<2>::accepts<shape<4, 4, 1>>);
 
 namespace {
@@ -155,8 +155,8 @@ void pool_forward(std::size_t n) {
 using cases::conv;
 using cases::conv_transpose;
 using cases::pool;
-constexpr auto valid = padding::valid;
-constexpr auto same = padding::same;
+constexpr auto valid = L::padding_mode::valid;
+constexpr auto same = L::padding_mode::same;
 
 TEST_CASE_TEMPLATE("conv1d, conv2d and conv3d match a direct loop", C,
                    conv<1, 5, 4, 2, same, 1, shape<13, 3>>, conv<1, 2, 3, 3, same, 2, shape<17, 1>>,
@@ -189,7 +189,7 @@ TEST_CASE_TEMPLATE("1-D and 3-D pooling match a direct loop", C,
 
 TEST_CASE("conv2d_transpose by hand: stride 2, 'valid', each pixel stamps the kernel") {
     cc::rng g(0);
-    L::layer_impl<L::conv2d_transpose<1, 2, 2>, shape<2, 2, 1>, cpu, double> l(g);
+    L::layer_impl<L::conv2d_transpose<1, L::kernel<2>, L::strides<2>>, shape<2, 2, 1>, cpu, double> l(g);
     const double w[4] = {1, 10, 100, 1000};   // W[ky, kx, 0, 0]
     std::copy_n(w, 4, l.w.data());
     l.b.data()[0] = 0.5;
@@ -204,10 +204,10 @@ TEST_CASE("conv2d_transpose by hand: stride 2, 'valid', each pixel stamps the ke
 }
 
 TEST_CASE("conv2d_transpose is the adjoint of conv2d with the same kernel") {
-    // conv2d<2, 3, 2, same> maps (9, 10, 3) → (5, 5, 2); its transpose maps (5, 5, 2) → (10, 10, 3) in Keras'
+    // conv2d<2, kernel<3>, strides<2>, same> maps (9, 10, 3) → (5, 5, 2); its transpose maps (5, 5, 2) → (10, 10, 3) in Keras'
     // rule (in·s), so the adjoint pair is taken on (10, 10, 3).
-    using conv = L::conv2d<2, 3, 2, padding::same, glorot, false>;
-    using convt = L::conv2d_transpose<3, 3, 2, padding::same, glorot, false>;
+    using conv = L::conv2d<2, L::kernel<3>, L::strides<2>, padding::same, L::kernel_init<glorot>, L::no_bias>;
+    using convt = L::conv2d_transpose<3, L::kernel<3>, L::strides<2>, padding::same, L::kernel_init<glorot>, L::no_bias>;
     using Big = shape<10, 10, 3>;
     using Small = L::output_shape_of<conv, Big>;
     static_assert(std::is_same_v<Small, shape<5, 5, 2>> && std::is_same_v<L::output_shape_of<convt, Small>, Big>);
@@ -228,12 +228,26 @@ TEST_CASE("conv2d_transpose is the adjoint of conv2d with the same kernel") {
 }
 
 TEST_CASE("dilation 1 is the old conv2d: same weights, same outputs") {
-    using old_spelling = L::conv2d<4, 3, 2, padding::same>;
-    using explicit_d1 = L::conv2d<4, 3, 2, padding::same, glorot, true, 1>;
-    static_assert(std::is_same_v<old_spelling, explicit_d1>);
+    // Options in another order, and the defaults spelled out, give the same layer.
+    using defaults = L::conv2d<4, L::kernel<3>, L::strides<2>, padding::same>;
+    using spelled_out = L::conv2d<4, L::kernel_init<glorot>, L::dilation<1>, padding::same, L::use_bias<true>,
+                                  L::strides<2, 2>, L::kernel<3, 3>>;
+    {
+        using In = shape<7, 6, 2>;
+        cc::rng g1(3), g2(3);
+        L::layer_impl<defaults, In, cpu, double> a(g1);
+        L::layer_impl<spelled_out, In, cpu, double> b(g2);
+        static_assert(std::is_same_v<L::output_shape_of<defaults, In>, L::output_shape_of<spelled_out, In>>);
+        CHECK(a.w == b.w);
+        cc::host_tensor<double, 4> x({2, 7, 6, 2}), ya, yb;
+        for (std::size_t i = 0; i < x.size(); ++i) x.data()[i] = std::sin(0.3 * double(i));
+        a.forward(x, ya, cc::mode::infer);
+        b.forward(x, yb, cc::mode::infer);
+        CHECK(ya == yb);
+    }
     // A dilated 3×3 equals a 5×5 whose odd taps are zero.
-    using dilated = L::conv2d<4, 3, 1, padding::same, glorot, true, 2>;
-    using dense5 = L::conv2d<4, 5, 1, padding::same>;
+    using dilated = L::conv2d<4, L::kernel<3>, padding::same, L::dilation<2>, L::kernel_init<glorot>>;
+    using dense5 = L::conv2d<4, L::kernel<5>, padding::same>;
     using In = shape<9, 8, 3>;
     cc::rng g(8);
     L::layer_impl<dilated, In, cpu, double> a(g);
@@ -253,8 +267,8 @@ TEST_CASE("dilation 1 is the old conv2d: same weights, same outputs") {
 TEST_CASE("networks of conv1d and conv3d layers learn") {
     // 1-D: does a bump sit in the first or the second half of the sequence?
     using net1 = cc::net::sequential<shape<24, 2>,
-        L::conv1d<6, 5, 1, padding::same>, L::relu, L::max_pool1d<2>,
-        L::conv1d<6, 3, 2, padding::valid, 2>, L::relu, L::avg_pool1d<2>,
+        L::conv1d<6, L::kernel<5>, padding::same>, L::relu, L::max_pool1d<2>,
+        L::conv1d<6, L::kernel<3>, L::strides<2>, L::dilation<2>>, L::relu, L::avg_pool1d<2>,
         L::flatten, L::dense<2>, L::softmax>;
     static_assert(std::is_same_v<net1::on<cpu, float>::shape_at<4>, shape<4, 6>>);
     const auto learns = [](auto& net, auto x, std::size_t time_axis_len, std::size_t per_step) {
@@ -284,8 +298,8 @@ TEST_CASE("networks of conv1d and conv3d layers learn") {
     learns(a, cc::host_tensor<float, 3>(std::array<std::size_t, 3>{16, 24, 2}), 24, 2);
     // 3-D: (N, N, T, 2) detector-style volumes, the same question along the time axis.
     using net3b = cc::net::sequential<shape<5, 5, 12, 2>,
-        L::conv3d<4, 3, 1, padding::same>, L::relu, L::max_pool3d<2>,
-        L::conv3d_transpose<3, 2, 2>, L::relu, L::avg_pool3d<2>, L::flatten, L::dense<2>, L::softmax>;
+        L::conv3d<4, L::kernel<3>, padding::same>, L::relu, L::max_pool3d<2>,
+        L::conv3d_transpose<3, L::kernel<2>, L::strides<2>>, L::relu, L::avg_pool3d<2>, L::flatten, L::dense<2>, L::softmax>;
     static_assert(std::is_same_v<net3b::on<cpu, float>::shape_at<4>, shape<4, 4, 12, 3>>);
     net3b::on<cpu, float> b{1};
     std::ostringstream summary;

@@ -14,7 +14,7 @@ namespace cc = cascade;
 namespace L = cc::layers;
 using cc::backend::cpu;
 using cc::shape;
-using L::padding;
+namespace padding = L::padding;
 
 namespace {
 
@@ -46,8 +46,8 @@ void check_layer(std::size_t batch = 2) {
 
 } // namespace
 
-constexpr auto valid = padding::valid;
-constexpr auto same = padding::same;
+constexpr auto valid = L::padding_mode::valid;
+constexpr auto same = L::padding_mode::same;
 
 TEST_CASE_TEMPLATE("conv1d gradients match central differences", C,
                    cases::conv<1, 2, 3, 2, same, 2, shape<10, 3>>,

@@ -71,25 +71,25 @@ void compare_layer(std::size_t forward_terms, std::size_t dx_terms, std::size_t 
 // Term counts: forward sums at most K^D·C products, dx K^D·F, dW N·(input positions), db N·(output positions).
 TEST_CASE_TEMPLATE("gpu conv1d_transpose forward and backward match the CPU (strides 1 and 2, valid and same)", T, float, double) {
     REQUIRE_GPU_OR_SKIP();
-    using P = L::padding;
-    compare_layer<L::conv1d_transpose<5, 3, 1, P::valid>, shape<7, 3>, T>(3 * 3, 3 * 5, 3 * 7, 3 * 9);
-    compare_layer<L::conv1d_transpose<4, 3, 2, P::same>, shape<9, 2>, T>(3 * 2, 3 * 4, 3 * 9, 3 * 18);
-    compare_layer<L::conv1d_transpose<3, 4, 2, P::valid>, shape<5, 3>, T>(4 * 3, 4 * 3, 3 * 5, 3 * 12);
+    namespace P = L::padding;
+    compare_layer<L::conv1d_transpose<5, L::kernel<3>, P::valid>, shape<7, 3>, T>(3 * 3, 3 * 5, 3 * 7, 3 * 9);
+    compare_layer<L::conv1d_transpose<4, L::kernel<3>, L::strides<2>, P::same>, shape<9, 2>, T>(3 * 2, 3 * 4, 3 * 9, 3 * 18);
+    compare_layer<L::conv1d_transpose<3, L::kernel<4>, L::strides<2>, P::valid>, shape<5, 3>, T>(4 * 3, 4 * 3, 3 * 5, 3 * 12);
 }
 
 TEST_CASE_TEMPLATE("gpu conv2d_transpose forward and backward match the CPU (strides 1 and 2, valid and same, 1x1)", T, float, double) {
     REQUIRE_GPU_OR_SKIP();
-    using P = L::padding;
-    compare_layer<L::conv2d_transpose<3, 3, 2, P::valid>, shape<5, 7, 2>, T>(9 * 2, 9 * 3, 3 * 35, 3 * 11 * 15);
-    compare_layer<L::conv2d_transpose<4, 3, 1, P::same>, shape<6, 5, 3>, T>(9 * 3, 9 * 4, 3 * 30, 3 * 30);
-    compare_layer<L::conv2d_transpose<2, 1, 1, P::valid>, shape<4, 3, 5>, T>(5, 2, 3 * 12, 3 * 12);   // pointwise
+    namespace P = L::padding;
+    compare_layer<L::conv2d_transpose<3, L::kernel<3>, L::strides<2>, P::valid>, shape<5, 7, 2>, T>(9 * 2, 9 * 3, 3 * 35, 3 * 11 * 15);
+    compare_layer<L::conv2d_transpose<4, L::kernel<3>, P::same>, shape<6, 5, 3>, T>(9 * 3, 9 * 4, 3 * 30, 3 * 30);
+    compare_layer<L::conv2d_transpose<2, L::kernel<1>, P::valid>, shape<4, 3, 5>, T>(5, 2, 3 * 12, 3 * 12);   // pointwise
 }
 
 TEST_CASE_TEMPLATE("gpu conv3d_transpose forward and backward match the CPU (strides 1 and 2, valid and same)", T, float, double) {
     REQUIRE_GPU_OR_SKIP();
-    using P = L::padding;
-    compare_layer<L::conv3d_transpose<3, 3, 2, P::same>, shape<3, 4, 5, 2>, T>(27 * 2, 27 * 3, 3 * 60, 3 * 480);
-    compare_layer<L::conv3d_transpose<2, 2, 1, P::valid>, shape<3, 3, 3, 3>, T>(8 * 3, 8 * 2, 3 * 27, 3 * 64);
+    namespace P = L::padding;
+    compare_layer<L::conv3d_transpose<3, L::kernel<3>, L::strides<2>, P::same>, shape<3, 4, 5, 2>, T>(27 * 2, 27 * 3, 3 * 60, 3 * 480);
+    compare_layer<L::conv3d_transpose<2, L::kernel<2>, P::valid>, shape<3, 3, 3, 3>, T>(8 * 3, 8 * 2, 3 * 27, 3 * 64);
 }
 
 TEST_CASE_TEMPLATE("gpu maxout pieces route exactly like the CPU (ties to the first piece)", T, float, double) {
@@ -127,7 +127,7 @@ using concat_dense = cc::net::sequential<
 // Channel-axis joins of images: a transposed convolution next to the identity, then a maxout head.
 using concat_image = cc::net::sequential<
     shape<5, 4, 2>,
-    cc::net::concat<cc::net::branch<L::conv2d_transpose<3, 3, 1, L::padding::same>, L::tanh>, cc::net::branch<>>,
+    cc::net::concat<cc::net::branch<L::conv2d_transpose<3, L::kernel<3>, L::padding::same>, L::tanh>, cc::net::branch<>>,
     L::flatten, L::maxout<3, 2>>;
 
 TEST_CASE_TEMPLATE("a concat network trains to the same weights on the CPU and the GPU", Net, concat_dense, concat_image) {

@@ -6,7 +6,7 @@
 // same engines on both backends, so their comparisons are as strict as the deterministic layers'.
 // Tolerances, in units of the type's epsilon (the emulator meets them with 0 for all but the exp-based ones;
 // the margins are for a real GPU's libm and FMA contraction):
-//   exact (0)   copies and selections (leaky_relu, zero_pad2d, crop2d, nearest up-sampling, max pooling,
+//   exact (0)   copies and selections (leaky_relu, zero padding, cropping, nearest up-sampling, max pooling,
 //               masks), and sums taken in the CPU's order (nearest up-sampling's adjoint, average pooling);
 //   8 ulps      exp/expm1/log1p-based activations (elu, selu, softplus), relative: the device libm (CUDA
 //               expf/log1pf within 1-2 ulps) and the CPU's xsimd each round differently, and softplus
@@ -105,15 +105,15 @@ TEST_CASE_TEMPLATE("gpu activations leaky_relu elu selu softplus match the CPU l
 
 TEST_CASE_TEMPLATE("gpu global average and max pooling 1d and 2d match the CPU layers", T, float, double) {
     REQUIRE_GPU_OR_SKIP();
-    compare_layer<L::global_average_pooling2d, image, T>(exact);
-    compare_layer<L::global_max_pooling2d, image, T>(exact);
-    compare_layer<L::global_average_pooling1d, cc::shape<9, 4>, T>(exact);
-    compare_layer<L::global_max_pooling1d, cc::shape<9, 4>, T>(exact);
+    compare_layer<L::global_average_pooling2d<>, image, T>(exact);
+    compare_layer<L::global_max_pooling2d<>, image, T>(exact);
+    compare_layer<L::global_average_pooling1d<>, cc::shape<9, 4>, T>(exact);
+    compare_layer<L::global_max_pooling1d<>, cc::shape<9, 4>, T>(exact);
 }
 
 TEST_CASE("gpu global max pooling routes the gradient to the first of tied maxima, as on the CPU") {
     REQUIRE_GPU_OR_SKIP();
-    cc::layers::layer_impl<L::global_max_pooling2d, cc::shape<2, 2, 1>, cc::backend::gpu, float> g;
+    cc::layers::layer_impl<L::global_max_pooling2d<>, cc::shape<2, 2, 1>, cc::backend::gpu, float> g;
     cc::host_tensor<float, 4> x(std::array<std::size_t, 4>{1, 2, 2, 1});
     x.data()[0] = 1; x.data()[1] = 3; x.data()[2] = 3; x.data()[3] = 2;
     cc::host_tensor<float, 2> dy(std::array<std::size_t, 2>{1, 1});
@@ -139,9 +139,9 @@ TEST_CASE_TEMPLATE("gpu upsampling2d zero_padding2d cropping2d match the CPU lay
     compare_layer<L::upsampling2d<3, L::interpolation::bilinear>, image, T>(weighted_sum);
     compare_layer<L::upsampling2d<1, L::interpolation::bilinear>, cc::shape<1, 4, 2>, T>(weighted_sum);
     compare_layer<L::zero_padding2d<1>, image, T>(exact);
-    compare_layer<L::zero_padding2d<0, 2, 1, 3>, image, T>(exact);
-    compare_layer<L::cropping2d<1, 2>, image, T>(exact);
-    compare_layer<L::cropping2d<2, 0, 0, 3>, image, T>(exact);
+    compare_layer<L::zero_padding2d<L::sides<0, 2>, L::sides<1, 3>>, image, T>(exact);
+    compare_layer<L::cropping2d<L::dims<1, 2>>, image, T>(exact);
+    compare_layer<L::cropping2d<L::sides<2, 0>, L::sides<0, 3>>, image, T>(exact);
 }
 
 TEST_CASE_TEMPLATE("gpu gaussian_noise spatial_dropout2d alpha_dropout draw the CPU's noise and masks", T, float, double) {
@@ -204,13 +204,14 @@ void compare_training(std::size_t classes) {
 
 TEST_CASE("networks of the new gpu layers train to the same weights on the CPU and the GPU") {
     REQUIRE_GPU_OR_SKIP();
-    using a = cc::net::sequential<image, L::conv2d<4, 3, 1, L::padding::same>, L::elu<>,
-                                  L::spatial_dropout2d<cc::ratio<1, 4>>, L::upsampling2d<2>, L::zero_padding2d<0, 1, 2, 0>,
-                                  L::global_average_pooling2d, L::dense<5>, L::softmax>;
+    using a = cc::net::sequential<image, L::conv2d<4, L::kernel<3>, L::padding::same>, L::elu<>,
+                                  L::spatial_dropout2d<cc::ratio<1, 4>>, L::upsampling2d<2>,
+                                  L::zero_padding2d<L::sides<0, 1>, L::sides<2, 0>>,
+                                  L::global_average_pooling2d<>, L::dense<5>, L::softmax>;
     compare_training<a>(5);
-    using b = cc::net::sequential<image, L::conv2d<4, 3>, L::leaky_relu<>, L::upsampling2d<2, L::interpolation::bilinear>,
-                                  L::cropping2d<1, 0, 2, 1>, L::gaussian_noise<cc::ratio<1, 10>>, L::selu,
-                                  L::global_max_pooling2d, L::dense<6>, L::alpha_dropout<cc::ratio<1, 5>>, L::softplus,
+    using b = cc::net::sequential<image, L::conv2d<4, L::kernel<3>>, L::leaky_relu<>, L::upsampling2d<2, L::interpolation::bilinear>,
+                                  L::cropping2d<L::sides<1, 0>, L::sides<2, 1>>, L::gaussian_noise<cc::ratio<1, 10>>, L::selu,
+                                  L::global_max_pooling2d<>, L::dense<6>, L::alpha_dropout<cc::ratio<1, 5>>, L::softplus,
                                   L::dense<3>, L::softmax>;
     compare_training<b>(3);
 }

@@ -110,20 +110,20 @@ TEST_CASE("convolution and pooling networks (mnist_cnn, conv1d/conv3d with strid
         CHECK(max_param_difference(c, g) < 1e-5);
     };
     compare(static_cast<cc::models::mnist_cnn*>(nullptr), static_cast<cc::shape<28, 28, 1>*>(nullptr), 10);
-    using seq = cc::net::sequential<cc::shape<30, 3>, L::conv1d<8, 3, 2, L::padding::same, 2>, L::relu, L::max_pool1d<2>,
-                                    L::conv1d<4, 3>, L::relu, L::avg_pool1d<2>, L::flatten, L::dense<5>, L::softmax>;
+    using seq = cc::net::sequential<cc::shape<30, 3>, L::conv1d<8, L::kernel<3>, L::strides<2>, L::padding::same, L::dilation<2>>, L::relu, L::max_pool1d<2>,
+                                    L::conv1d<4, L::kernel<3>>, L::relu, L::avg_pool1d<2>, L::flatten, L::dense<5>, L::softmax>;
     compare(static_cast<seq*>(nullptr), static_cast<cc::shape<30, 3>*>(nullptr), 5);
-    using vol = cc::net::sequential<cc::shape<6, 7, 5, 2>, L::conv3d<4, 3, 1, L::padding::same>, L::relu, L::max_pool3d<2>,
+    using vol = cc::net::sequential<cc::shape<6, 7, 5, 2>, L::conv3d<4, L::kernel<3>, L::padding::same>, L::relu, L::max_pool3d<2>,
                                     L::flatten, L::dense<3>, L::softmax>;
     compare(static_cast<vol*>(nullptr), static_cast<cc::shape<6, 7, 5, 2>*>(nullptr), 3);
 }
 
 TEST_CASE("batch norm in a DnCNN-style residual block: training, moving statistics and inference match the CPU") {
     REQUIRE_GPU_OR_SKIP();
-    using conv = L::conv2d<8, 3, 1, L::padding::same, cc::init::glorot_uniform, false>;
+    using conv = L::conv2d<8, L::kernel<3>, L::padding::same, L::kernel_init<cc::init::glorot_uniform>, L::no_bias>;
     using dn = cc::net::sequential<cc::shape<12, 10, 2>, cc::net::residual_subtract<
-        L::conv2d<8, 3, 1, L::padding::same>, L::relu, conv, L::batch_norm<>, L::relu, conv, L::batch_norm<>, L::relu,
-        L::conv2d<2, 3, 1, L::padding::same, cc::init::glorot_uniform, false>>>;
+        L::conv2d<8, L::kernel<3>, L::padding::same>, L::relu, conv, L::batch_norm<>, L::relu, conv, L::batch_norm<>, L::relu,
+        L::conv2d<2, L::kernel<3>, L::padding::same, L::kernel_init<cc::init::glorot_uniform>, L::no_bias>>>;
     dn::on<cc::backend::cpu, float> c{2};
     dn::on<cc::backend::gpu, float> g{2};
     cc::host_tensor<float, 4> x(cc::batch_shape<cc::shape<12, 10, 2>>(4)), t(cc::batch_shape<cc::shape<12, 10, 2>>(4));

@@ -100,20 +100,20 @@ void compare_recurrent(std::size_t gates) {
 
 TEST_CASE_TEMPLATE("lstm forward and backward on the GPU match the CPU with and without return_sequences", T, float, double) {
     REQUIRE_GPU_OR_SKIP();
-    SUBCASE("return_sequences") { compare_recurrent<L::lstm<6, true>, T>(4); }
-    SUBCASE("last state only") { compare_recurrent<L::lstm<6, false>, T>(4); }
+    SUBCASE("return_sequences") { compare_recurrent<L::lstm<6, L::return_sequences>, T>(4); }
+    SUBCASE("last state only") { compare_recurrent<L::lstm<6>, T>(4); }
 }
 
 TEST_CASE_TEMPLATE("gru forward and backward on the GPU match the CPU with and without return_sequences", T, float, double) {
     REQUIRE_GPU_OR_SKIP();
-    SUBCASE("return_sequences") { compare_recurrent<L::gru<6, true>, T>(3); }
-    SUBCASE("last state only") { compare_recurrent<L::gru<6, false>, T>(3); }
+    SUBCASE("return_sequences") { compare_recurrent<L::gru<6, L::return_sequences>, T>(3); }
+    SUBCASE("last state only") { compare_recurrent<L::gru<6>, T>(3); }
 }
 
 TEST_CASE_TEMPLATE("a recurrent network with time_distributed trains to the same weights on the CPU and the GPU", Opt,
                    cc::optimizers::sgd, cc::optimizers::adam) {
     REQUIRE_GPU_OR_SKIP();
-    using model = cc::net::sequential<cc::shape<5, 7>, L::lstm<6, true>, L::time_distributed<L::dense<4>>, L::tanh,
+    using model = cc::net::sequential<cc::shape<5, 7>, L::lstm<6, L::return_sequences>, L::time_distributed<L::dense<4>>, L::tanh,
                                       L::gru<5>, L::dense<3>>;
     model::on<cc::backend::cpu, float> c{13};
     model::on<cc::backend::gpu, float> g{13};

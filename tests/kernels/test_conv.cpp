@@ -26,11 +26,11 @@ float at_padded(const cc::host_tensor<float, 4>& x, std::size_t n, std::ptrdiff_
 
 TEST_CASE("conv2d forward and both backward passes equal direct loops (random geometries)") {
     std::mt19937 g(42);
-    struct cfg { std::size_t n, h, w, c, f, k, s; cc::layers::padding p; };
+    struct cfg { std::size_t n, h, w, c, f, k, s; cc::layers::padding_mode p; };
     for (bool training : {false, true})   // true: backward reuses the patches kept by forward
-    for (cfg k : {cfg{2, 9, 7, 3, 5, 3, 1, cc::layers::padding::valid}, cfg{3, 8, 8, 1, 32, 5, 1, cc::layers::padding::valid},
-                  cfg{1, 11, 6, 13, 9, 3, 2, cc::layers::padding::same}, cfg{2, 5, 5, 4, 17, 1, 1, cc::layers::padding::valid},
-                  cfg{2, 7, 9, 2, 3, 4, 3, cc::layers::padding::same}, cfg{70, 6, 6, 3, 4, 3, 1, cc::layers::padding::same}}) {
+    for (cfg k : {cfg{2, 9, 7, 3, 5, 3, 1, cc::layers::padding_mode::valid}, cfg{3, 8, 8, 1, 32, 5, 1, cc::layers::padding_mode::valid},
+                  cfg{1, 11, 6, 13, 9, 3, 2, cc::layers::padding_mode::same}, cfg{2, 5, 5, 4, 17, 1, 1, cc::layers::padding_mode::valid},
+                  cfg{2, 7, 9, 2, 3, 4, 3, cc::layers::padding_mode::same}, cfg{70, 6, 6, 3, 4, 3, 1, cc::layers::padding_mode::same}}) {
         CAPTURE(training); CAPTURE(k.h); CAPTURE(k.w); CAPTURE(k.c); CAPTURE(k.f); CAPTURE(k.k); CAPTURE(k.s);
         const auto ay = cc::layers::pad_axis(k.p, k.h, k.k, k.s), ax = cc::layers::pad_axis(k.p, k.w, k.k, k.s);
         const conv2d_geometry geo{k.h, k.w, k.c, k.k, k.k, k.s, k.s, ay.before, ax.before, 1, 1, ay.out, ax.out};
@@ -81,8 +81,8 @@ TEST_CASE("conv2d forward and both backward passes equal direct loops (random ge
 TEST_CASE("max and average pooling equal direct loops, forward and backward") {
     std::mt19937 g(7);
     for (auto [n, h, w, c, p, s] : std::vector<std::array<std::size_t, 6>>{{2, 8, 8, 3, 2, 2}, {3, 7, 9, 17, 3, 2}, {1, 5, 5, 1, 2, 1}}) {
-        const auto oy = cc::layers::pad_axis(cc::layers::padding::valid, h, p, s).out;
-        const auto ox = cc::layers::pad_axis(cc::layers::padding::valid, w, p, s).out;
+        const auto oy = cc::layers::pad_axis(cc::layers::padding_mode::valid, h, p, s).out;
+        const auto ox = cc::layers::pad_axis(cc::layers::padding_mode::valid, w, p, s).out;
         const cc::kernels::pool2d_geometry geo{h, w, c, p, p, s, s, oy, ox};
         auto x = random4({n, h, w, c}, g);
         cc::host_tensor<float, 4> y, ya, dx, dxa;

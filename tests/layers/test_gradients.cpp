@@ -29,29 +29,29 @@ constexpr double tol = 1e-6;
 } // namespace
 
 TEST_CASE_TEMPLATE("dense gradients", L, cc::layers::dense<5>, cc::layers::dense<17>,
-                   cc::layers::dense<3, cc::init::he_normal, false>) {
+                   cc::layers::dense<3, cc::layers::kernel_init<cc::init::he_normal>, cc::layers::no_bias>) {
     auto r = check<L, shape<11>>();
     CHECK(r.input < tol);
     CHECK(r.params < tol);
 }
 
-TEST_CASE_TEMPLATE("conv2d gradients", L, cc::layers::conv2d<3, 3>, cc::layers::conv2d<4, 3, 2>,
-                   cc::layers::conv2d<5, 3, 1, cc::layers::padding::same>,
-                   cc::layers::conv2d<2, 4, 3, cc::layers::padding::same>, cc::layers::conv2d<3, 1>,
-                   cc::layers::conv2d<2, 2, 1, cc::layers::padding::valid, cc::init::glorot_normal, false>) {
+TEST_CASE_TEMPLATE("conv2d gradients", L, cc::layers::conv2d<3, cc::layers::kernel<3>>, cc::layers::conv2d<4, cc::layers::kernel<3>, cc::layers::strides<2>>,
+                   cc::layers::conv2d<5, cc::layers::kernel<3>, cc::layers::padding::same>,
+                   cc::layers::conv2d<2, cc::layers::kernel<4>, cc::layers::strides<3>, cc::layers::padding::same>, cc::layers::conv2d<3, cc::layers::kernel<1>>,
+                   cc::layers::conv2d<2, cc::layers::kernel<2>, cc::layers::kernel_init<cc::init::glorot_normal>, cc::layers::no_bias>) {
     auto r = check<L, shape<7, 6, 3>>(2);
     CHECK(r.input < tol);
     CHECK(r.params < tol);
 }
 
 TEST_CASE("conv2d gradients, many channels (vector tails)") {
-    auto r = check<cc::layers::conv2d<9, 3, 2, cc::layers::padding::same>, shape<5, 5, 13>>(2);
+    auto r = check<cc::layers::conv2d<9, cc::layers::kernel<3>, cc::layers::strides<2>, cc::layers::padding::same>, shape<5, 5, 13>>(2);
     CHECK(r.input < tol);
     CHECK(r.params < tol);
 }
 
-TEST_CASE_TEMPLATE("pooling gradients", L, cc::layers::max_pool2d<2>, cc::layers::max_pool2d<3, 2>,
-                   cc::layers::avg_pool2d<2>, cc::layers::avg_pool2d<3, 1>) {
+TEST_CASE_TEMPLATE("pooling gradients", L, cc::layers::max_pool2d<2>, cc::layers::max_pool2d<3, cc::layers::strides<2>>,
+                   cc::layers::avg_pool2d<2>, cc::layers::avg_pool2d<3, cc::layers::strides<1>>) {
     auto r = check<L, shape<7, 6, 5>>(2);
     CHECK(r.input < tol);
 }

@@ -33,25 +33,25 @@ inline constexpr bool same = std::is_same_v<A, B>;
 static_assert(same<L::output_shape_of<L::elu<>, shape<3, 4>>, shape<3, 4>>);
 static_assert(same<L::output_shape_of<L::gaussian_noise<cc::ratio<1, 10>>, shape<7>>, shape<7>>);
 static_assert(same<L::output_shape_of<L::spatial_dropout2d<cc::ratio<1, 5>>, shape<4, 5, 6>>, shape<4, 5, 6>>);
-static_assert(same<L::output_shape_of<L::global_average_pooling2d, shape<7, 6, 4>>, shape<4>>);
-static_assert(same<L::output_shape_of<L::global_max_pooling2d, shape<7, 6, 4>>, shape<4>>);
-static_assert(same<L::output_shape_of<L::global_average_pooling1d, shape<9, 5>>, shape<5>>);
-static_assert(same<L::output_shape_of<L::global_max_pooling1d, shape<9, 5>>, shape<5>>);
+static_assert(same<L::output_shape_of<L::global_average_pooling2d<>, shape<7, 6, 4>>, shape<4>>);
+static_assert(same<L::output_shape_of<L::global_max_pooling2d<>, shape<7, 6, 4>>, shape<4>>);
+static_assert(same<L::output_shape_of<L::global_average_pooling1d<>, shape<9, 5>>, shape<5>>);
+static_assert(same<L::output_shape_of<L::global_max_pooling1d<>, shape<9, 5>>, shape<5>>);
 static_assert(same<L::output_shape_of<L::zero_padding2d<1>, shape<4, 5, 3>>, shape<6, 7, 3>>);
-static_assert(same<L::output_shape_of<L::zero_padding2d<1, 2>, shape<4, 5, 3>>, shape<6, 9, 3>>);
-static_assert(same<L::output_shape_of<L::zero_padding2d<0, 1, 2, 3>, shape<4, 5, 3>>, shape<5, 10, 3>>);
+static_assert(same<L::output_shape_of<L::zero_padding2d<L::dims<1, 2>>, shape<4, 5, 3>>, shape<6, 9, 3>>);
+static_assert(same<L::output_shape_of<L::zero_padding2d<L::sides<0, 1>, L::sides<2, 3>>, shape<4, 5, 3>>, shape<5, 10, 3>>);
 static_assert(same<L::output_shape_of<L::cropping2d<1>, shape<4, 5, 3>>, shape<2, 3, 3>>);
-static_assert(same<L::output_shape_of<L::cropping2d<1, 2>, shape<4, 5, 3>>, shape<2, 1, 3>>);
-static_assert(same<L::output_shape_of<L::cropping2d<0, 1, 2, 0>, shape<4, 5, 3>>, shape<3, 3, 3>>);
+static_assert(same<L::output_shape_of<L::cropping2d<L::dims<1, 2>>, shape<4, 5, 3>>, shape<2, 1, 3>>);
+static_assert(same<L::output_shape_of<L::cropping2d<L::sides<0, 1>, L::sides<2, 0>>, shape<4, 5, 3>>, shape<3, 3, 3>>);
 static_assert(same<L::output_shape_of<L::upsampling2d<>, shape<4, 5, 3>>, shape<8, 10, 3>>);
 static_assert(same<L::output_shape_of<L::upsampling2d<3, L::interpolation::bilinear>, shape<4, 5, 3>>, shape<12, 15, 3>>);
 // Rejected inputs (the static_assert messages themselves are compile-fail material, owned by tests/compile_fail).
-static_assert(!L::global_average_pooling2d::accepts<shape<64>> && !L::global_max_pooling2d::accepts<shape<8, 8>>);
-static_assert(!L::global_average_pooling1d::accepts<shape<8, 8, 1>> && !L::global_max_pooling1d::accepts<shape<8>>);
+static_assert(!L::global_average_pooling2d<>::accepts<shape<64>> && !L::global_max_pooling2d<>::accepts<shape<8, 8>>);
+static_assert(!L::global_average_pooling1d<>::accepts<shape<8, 8, 1>> && !L::global_max_pooling1d<>::accepts<shape<8>>);
 static_assert(!L::zero_padding2d<1>::accepts<shape<8, 8>> && !L::upsampling2d<>::accepts<shape<8>>);
 static_assert(!L::spatial_dropout2d<cc::ratio<1, 2>>::accepts<shape<8, 4>>);
-static_assert(!L::cropping2d<2>::accepts<shape<4, 9, 1>> && !L::cropping2d<0, 0, 4, 5>::accepts<shape<4, 9, 1>>);
-static_assert(L::cropping2d<0, 0, 4, 4>::accepts<shape<4, 9, 1>> && !L::cropping2d<1>::accepts<shape<9, 9>>);
+static_assert(!L::cropping2d<2>::accepts<shape<4, 9, 1>> && !L::cropping2d<L::sides<0, 0>, L::sides<4, 5>>::accepts<shape<4, 9, 1>>);
+static_assert(L::cropping2d<L::sides<0, 0>, L::sides<4, 4>>::accepts<shape<4, 9, 1>> && !L::cropping2d<1>::accepts<shape<9, 9>>);
 // Output shapes stay well-formed for rejected inputs (no second diagnostic after check's).
 static_assert(same<L::output_shape_of<L::cropping2d<3>, shape<4, 4, 2>>, shape<1, 1, 2>>);
 
@@ -173,7 +173,7 @@ TEST_CASE("global_average_pooling2d and global_max_pooling2d: per-channel mean a
     cc::host_tensor<double, 4> x = iota4(2, 2, 2, 2), dx;
     for (std::size_t i = 8; i < 16; i += 2) x.data()[i + 1] = -x.data()[i + 1];
     cc::host_tensor<double, 2> y;
-    auto avg = make<L::global_average_pooling2d, shape<2, 2, 2>>();
+    auto avg = make<L::global_average_pooling2d<>, shape<2, 2, 2>>();
     avg.forward(x, y, cc::mode::infer);
     CHECK(y == cc::host_tensor<double, 2>{{3, 4}, {11, -12}});
     avg.backward(x, y, cc::host_tensor<double, 2>{{4, -8}, {1, 2}}, &dx);
@@ -181,7 +181,7 @@ TEST_CASE("global_average_pooling2d and global_max_pooling2d: per-channel mean a
     for (std::size_t i = 0; i < 8; ++i) CHECK(dx.data()[i] == (i % 2 == 0 ? 1 : -2));
     for (std::size_t i = 8; i < 16; ++i) CHECK(dx.data()[i] == (i % 2 == 0 ? 0.25 : 0.5));
 
-    auto mx = make<L::global_max_pooling2d, shape<2, 2, 2>>();
+    auto mx = make<L::global_max_pooling2d<>, shape<2, 2, 2>>();
     mx.forward(x, y, cc::mode::infer);
     CHECK(y == cc::host_tensor<double, 2>{{6, 7}, {14, -9}});
     mx.backward(x, y, cc::host_tensor<double, 2>{{4, -8}, {1, 2}}, &dx);
@@ -198,7 +198,7 @@ TEST_CASE("global_max_pooling2d: ties go to the first maximum (row-major)") {
     x(0, 0, 2, 0) = 5;
     x(0, 1, 0, 0) = 5;
     cc::host_tensor<double, 2> y;
-    auto mx = make<L::global_max_pooling2d, shape<2, 3, 1>>();
+    auto mx = make<L::global_max_pooling2d<>, shape<2, 3, 1>>();
     mx.forward(x, y, cc::mode::train);
     CHECK(y(0, 0) == 5);
     mx.backward(x, y, cc::host_tensor<double, 2>{{3}}, &dx);
@@ -209,7 +209,7 @@ TEST_CASE("global_max_pooling2d: ties go to the first maximum (row-major)") {
 TEST_CASE("global_average_pooling1d and global_max_pooling1d over (N, T, C)") {
     cc::host_tensor<double, 3> x{{{1, -1, 0}, {4, -5, 2}, {-2, -3, 2}, {1, 0, 0}}}, dx;   // T = 4, C = 3
     cc::host_tensor<double, 2> y;
-    auto avg = make<L::global_average_pooling1d, shape<4, 3>>();
+    auto avg = make<L::global_average_pooling1d<>, shape<4, 3>>();
     avg.forward(x, y, cc::mode::infer);
     CHECK(y == cc::host_tensor<double, 2>{{1, -2.25, 1}});
     avg.backward(x, y, cc::host_tensor<double, 2>{{4, 8, -2}}, &dx);
@@ -218,7 +218,7 @@ TEST_CASE("global_average_pooling1d and global_max_pooling1d over (N, T, C)") {
         CHECK(dx(0, t, 1) == 2);
         CHECK(dx(0, t, 2) == -0.5);
     }
-    auto mx = make<L::global_max_pooling1d, shape<4, 3>>();
+    auto mx = make<L::global_max_pooling1d<>, shape<4, 3>>();
     mx.forward(x, y, cc::mode::infer);
     CHECK(y == cc::host_tensor<double, 2>{{4, 0, 2}});
     mx.backward(x, y, cc::host_tensor<double, 2>{{4, 8, -2}}, &dx);
@@ -239,14 +239,14 @@ TEST_CASE("zero_padding2d: zeros around, Keras' three spellings, backward crops"
     p.backward(x, y, dy, &dx);
     CHECK(dx == cc::host_tensor<double, 4>{{{{5}, {6}}, {{9}, {10}}}});
 
-    auto q = make<L::zero_padding2d<0, 1, 2, 0>, shape<2, 2, 1>>();   // top 0, bottom 1, left 2, right 0
+    auto q = make<L::zero_padding2d<L::sides<0, 1>, L::sides<2, 0>>, shape<2, 2, 1>>();   // top 0, bottom 1, left 2, right 0
     q.forward(x, y, cc::mode::infer);
     REQUIRE(y.shape() == std::array<std::size_t, 4>{1, 3, 4, 1});
     const double e2[3][4] = {{0, 0, 1, 2}, {0, 0, 3, 4}, {0, 0, 0, 0}};
     for (std::size_t i = 0; i < 3; ++i)
         for (std::size_t j = 0; j < 4; ++j) CHECK(y(0, i, j, 0) == e2[i][j]);
 
-    auto r = make<L::zero_padding2d<1, 0>, shape<2, 2, 1>>();   // Keras padding=(1, 0): rows only
+    auto r = make<L::zero_padding2d<L::dims<1, 0>>, shape<2, 2, 1>>();   // Keras padding=(1, 0): rows only
     r.forward(x, y, cc::mode::infer);
     CHECK(y == cc::host_tensor<double, 4>{{{{0}, {0}}, {{1}, {2}}, {{3}, {4}}, {{0}, {0}}}});
 }
@@ -254,7 +254,7 @@ TEST_CASE("zero_padding2d: zeros around, Keras' three spellings, backward crops"
 TEST_CASE("cropping2d: keeps the inner window, backward pads with zeros") {
     const cc::host_tensor<double, 4> x = iota4(2, 3, 4, 2);
     cc::host_tensor<double, 4> y, dx;
-    auto c = make<L::cropping2d<1, 0, 1, 2>, shape<3, 4, 2>>();   // top 1, bottom 0, left 1, right 2
+    auto c = make<L::cropping2d<L::sides<1, 0>, L::sides<1, 2>>, shape<3, 4, 2>>();   // top 1, bottom 0, left 1, right 2
     c.forward(x, y, cc::mode::infer);
     REQUIRE(y.shape() == std::array<std::size_t, 4>{2, 2, 1, 2});
     CHECK(y(0, 0, 0, 0) == x(0, 1, 1, 0));
@@ -423,19 +423,19 @@ TEST_CASE("spatial_dropout2d: whole channels dropped with inverted scaling in tr
 // ---- in a network ----
 TEST_CASE("the new layers in networks: shape chain, summary, and training lowers the loss") {
     using model = cc::net::sequential<shape<6, 5, 2>,
-        L::gaussian_noise<cc::ratio<1, 20>>,                       // (N, 6, 5, 2)
-        L::zero_padding2d<1>,                                      // (N, 8, 7, 2)
-        L::conv2d<4, 3>,                                           // (N, 6, 5, 4)
-        L::elu<>,                                                  // (N, 6, 5, 4)
-        L::upsampling2d<2, L::interpolation::bilinear>,            // (N, 12, 10, 4)
-        L::cropping2d<1, 2>,                                       // (N, 10, 6, 4)
-        L::spatial_dropout2d<cc::ratio<1, 10>>,                    // (N, 10, 6, 4)
-        L::upsampling2d<>,                                         // (N, 20, 12, 4)
-        L::selu,                                                   // (N, 20, 12, 4)
-        L::global_average_pooling2d,                               // (N, 4)
-        L::dense<2>,                                               // (N, 2)
-        L::softplus, L::linear,                                    // (N, 2)
-        L::softmax>;                                               // (N, 2)
+        L::gaussian_noise<cc::ratio<1, 20>>,             // (N, 6, 5, 2)
+        L::zero_padding2d<1>,                            // (N, 8, 7, 2)
+        L::conv2d<4, L::kernel<3>>,                      // (N, 6, 5, 4)
+        L::elu<>,                                        // (N, 6, 5, 4)
+        L::upsampling2d<2, L::interpolation::bilinear>,  // (N, 12, 10, 4)
+        L::cropping2d<L::dims<1, 2>>,                    // (N, 10, 6, 4)
+        L::spatial_dropout2d<cc::ratio<1, 10>>,          // (N, 10, 6, 4)
+        L::upsampling2d<>,                               // (N, 20, 12, 4)
+        L::selu,                                         // (N, 20, 12, 4)
+        L::global_average_pooling2d<>,                   // (N, 4)
+        L::dense<2>,                                     // (N, 2)
+        L::softplus, L::linear,                          // (N, 2)
+        L::softmax>;                                     // (N, 2)
     static_assert(same<model::on<cpu, float>::shape_at<2>, shape<8, 7, 2>>);
     static_assert(same<model::on<cpu, float>::shape_at<6>, shape<10, 6, 4>>);
     static_assert(same<model::on<cpu, float>::shape_at<10>, shape<4>>);
@@ -464,7 +464,7 @@ TEST_CASE("the new layers in networks: shape chain, summary, and training lowers
     CHECK(last < 0.5f * first);
 
     // Sequences: max over time.
-    using seq = cc::net::sequential<shape<12>, L::reshape<4, 3>, L::global_max_pooling1d, L::dense<2>, L::softmax>;
+    using seq = cc::net::sequential<shape<12>, L::reshape<4, 3>, L::global_max_pooling1d<>, L::dense<2>, L::softmax>;
     seq::on<cpu, float> s{2};
     cc::host_tensor<float, 2> xs = xt::random::rand<float>({5, 12}, -1.f, 1.f);
     CHECK(s.forward(xs, cc::mode::infer).shape() == std::array<std::size_t, 2>{5, 2});
@@ -505,10 +505,10 @@ TEST_CASE("large batches (split over threads) give each sample's values, bit for
         CHECK_MESSAGE(same_y, Layer::name);
         CHECK_MESSAGE(same_dx, Layer::name);
     };
-    compare(L::global_average_pooling2d{});
-    compare(L::global_max_pooling2d{});
-    compare(L::zero_padding2d<2, 1, 0, 3>{});
-    compare(L::cropping2d<1, 2, 3, 0>{});
+    compare(L::global_average_pooling2d<>{});
+    compare(L::global_max_pooling2d<>{});
+    compare(L::zero_padding2d<L::sides<2, 1>, L::sides<0, 3>>{});
+    compare(L::cropping2d<L::sides<1, 2>, L::sides<3, 0>>{});
     compare(L::upsampling2d<3>{});
     compare(L::upsampling2d<3, L::interpolation::bilinear>{});
     // spatial dropout's channel multiply: the batch's mask applied sample by sample.

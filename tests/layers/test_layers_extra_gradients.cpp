@@ -90,20 +90,20 @@ TEST_CASE("smooth activation gradients, inputs far from 0") {
     CHECK(cc::testing::check_gradients<cc::host_tensor<double, 2>>(p, x).input < tol);
 }
 
-TEST_CASE_TEMPLATE("global pooling 2d gradients", Layer, L::global_average_pooling2d, L::global_max_pooling2d) {
+TEST_CASE_TEMPLATE("global pooling 2d gradients", Layer, L::global_average_pooling2d<>, L::global_max_pooling2d<>) {
     CHECK(check<Layer, shape<5, 3, 13>>(2).input < tol);
     CHECK(check<Layer, shape<1, 1, 3>>(3).input < tol);
     CHECK(check<Layer, shape<7, 6, 1>>(1).input < tol);
 }
 
-TEST_CASE_TEMPLATE("global pooling 1d gradients", Layer, L::global_average_pooling1d, L::global_max_pooling1d) {
+TEST_CASE_TEMPLATE("global pooling 1d gradients", Layer, L::global_average_pooling1d<>, L::global_max_pooling1d<>) {
     CHECK(check<Layer, shape<7, 13>>(3).input < tol);
     CHECK(check<Layer, shape<1, 5>>(2).input < tol);
 }
 
-TEST_CASE_TEMPLATE("zero_padding2d and cropping2d gradients", Layer, L::zero_padding2d<1>, L::zero_padding2d<1, 2>,
-                   L::zero_padding2d<2, 0, 1, 3>, L::zero_padding2d<0>, L::cropping2d<1>, L::cropping2d<1, 2>,
-                   L::cropping2d<0, 2, 1, 0>, L::cropping2d<0>) {
+TEST_CASE_TEMPLATE("zero_padding2d and cropping2d gradients", Layer, L::zero_padding2d<1>, L::zero_padding2d<L::dims<1, 2>>,
+                   L::zero_padding2d<L::sides<2, 0>, L::sides<1, 3>>, L::zero_padding2d<0>, L::cropping2d<1>,
+                   L::cropping2d<L::dims<1, 2>>, L::cropping2d<L::sides<0, 2>, L::sides<1, 0>>, L::cropping2d<0>) {
     CHECK(check<Layer, shape<7, 6, 5>>(2).input < tol);
     CHECK(check<Layer, shape<5, 7, 13>>(1).input < tol);
 }
@@ -135,7 +135,7 @@ TEST_CASE("backward with dx == nullptr touches nothing, dx is overwritten, not a
     u.backward(x, y, y, &dx2);
     u.backward(x, y, y, &dx);
     CHECK(dx == dx2);
-    L::layer_impl<L::global_max_pooling2d, shape<3, 4, 5>, cpu, double> m(g);
+    L::layer_impl<L::global_max_pooling2d<>, shape<3, 4, 5>, cpu, double> m(g);
     cc::host_tensor<double, 2> ym;
     m.forward(x, ym, cc::mode::train);
     dx = xt::ones<double>({2, 3, 4, 5}) * 1e3;

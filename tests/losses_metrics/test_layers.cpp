@@ -119,7 +119,7 @@ TEST_CASE("regularized forwards the wrapped layer's description and adds the pen
     CHECK(err.params < 1e-6);
 
     // Other layers: conv2d's kernel (its first parameter) is penalised; batch_norm's buffers are forwarded.
-    using reg_conv = L::regularized<L::conv2d<2, 3>, cc::regularizers::l1<ratio<1, 20>>>;
+    using reg_conv = L::regularized<L::conv2d<2, L::kernel<3>>, cc::regularizers::l1<ratio<1, 20>>>;
     cc::rng gc(3);
     L::layer_impl<reg_conv, shape<4, 4, 1>, cpu, double> conv(gc);
     const auto conv_err = aux_gradient_errors<cc::host_tensor<double, 4>>(conv, random_tensor<cc::host_tensor<double, 4>>({2, 4, 4, 1}, 7), [] {});

@@ -30,10 +30,10 @@ TEST_CASE("residual_subtract forward is x - f(x), residual is x + f(x)") {
 TEST_CASE_TEMPLATE("residual blocks: gradients against finite differences (double)", R,
                    // No bias before batch norm (as in DnCNN): BN cancels a per-channel constant, so that
                    // bias' true gradient is exactly 0 and only rounding noise is left to compare.
-                   cc::net::residual<L::conv2d<3, 3, 1, L::padding::same, cc::init::glorot_uniform, false>,
-                                     L::batch_norm<>, L::relu, L::conv2d<3, 3, 1, L::padding::same>>,
-                   cc::net::residual_subtract<L::conv2d<4, 3, 1, L::padding::same>, L::relu,
-                                              L::conv2d<3, 3, 1, L::padding::same>>) {
+                   cc::net::residual<L::conv2d<3, L::kernel<3>, L::padding::same, L::kernel_init<cc::init::glorot_uniform>, L::no_bias>,
+                                     L::batch_norm<>, L::relu, L::conv2d<3, L::kernel<3>, L::padding::same>>,
+                   cc::net::residual_subtract<L::conv2d<4, L::kernel<3>, L::padding::same>, L::relu,
+                                              L::conv2d<3, L::kernel<3>, L::padding::same>>) {
     using In = shape<5, 4, 3>;
     cc::rng g(3);
     cc::layers::layer_impl<R, In, cpu, double> l(g);
@@ -49,9 +49,9 @@ TEST_CASE_TEMPLATE("residual blocks: gradients against finite differences (doubl
 
 TEST_CASE("a residual block inside a sequential: parameters visited, summarised, and trained") {
     using dn = cc::net::sequential<shape<8, 8, 2>,
-        cc::net::residual_subtract<L::conv2d<8, 3, 1, L::padding::same>, L::relu,
-                                   L::conv2d<8, 3, 1, L::padding::same>, L::batch_norm<>, L::relu,
-                                   L::conv2d<2, 3, 1, L::padding::same>>>;
+        cc::net::residual_subtract<L::conv2d<8, L::kernel<3>, L::padding::same>, L::relu,
+                                   L::conv2d<8, L::kernel<3>, L::padding::same>, L::batch_norm<>, L::relu,
+                                   L::conv2d<2, L::kernel<3>, L::padding::same>>>;
     dn::on<cpu, float> net{0};
     std::size_t tensors = 0;
     net.visit_params([&](std::size_t, auto&, auto&) { ++tensors; });

@@ -13,11 +13,11 @@ using cc::backend::cpu;
 using cc::shape;
 
 using small_cnn = cc::net::sequential<shape<6, 6, 2>,
-    L::conv2d<3, 3, 1, L::padding::same>,   // (N, 6, 6, 3)
-    L::batch_norm<>,                        // (N, 6, 6, 3)
+    L::conv2d<3, L::kernel<3>, L::padding::same>,  // (N, 6, 6, 3)
+    L::batch_norm<>,                               // (N, 6, 6, 3)
     L::relu,
-    L::max_pool2d<2>,                       // (N, 3, 3, 3)
-    L::conv2d<4, 2>,                        // (N, 2, 2, 4)
+    L::max_pool2d<2>,            // (N, 3, 3, 3)
+    L::conv2d<4, L::kernel<2>>,  // (N, 2, 2, 4)
     L::tanh,
     L::flatten,                             // (N, 16)
     L::dense<5>,

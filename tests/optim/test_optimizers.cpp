@@ -75,17 +75,17 @@ void check_both(O o, Ref ref) {
 
 } // namespace
 
-TEST_CASE("adagrad follows the Keras formula for three steps") {
+TEST_CASE("adagrad follows the Keras 3 formula for three steps") {
     std::array<double, 5> a;
     a.fill(0.1);   // initial_accumulator_value
     const double lr = 0.05, eps = 1e-7;
     check_both(opt::adagrad{{.lr = lr}}, [&](std::size_t i, std::size_t, double w, double g) {
         a[i] += g * g;
-        return w - lr * g / (std::sqrt(a[i]) + eps);
+        return w - lr * g / std::sqrt(a[i] + eps);   // Keras 3: ε inside the root
     });
     // The first step by hand: coordinate 1, a = 0.1 + 4 = 4.1.
     const auto r = run<double>(opt::adagrad{{.lr = lr}});
-    CHECK(r[0][1] == doctest::Approx(-1.25 + 0.05 * 2.0 / (std::sqrt(4.1) + 1e-7)).epsilon(1e-15));
+    CHECK(r[0][1] == doctest::Approx(-1.25 + 0.05 * 2.0 / std::sqrt(4.1 + 1e-7)).epsilon(1e-15));
     CHECK(r[0][3] == 0.0);   // zero gradient, no move
 }
 

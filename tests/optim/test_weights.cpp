@@ -24,9 +24,9 @@ using cc::backend::cpu;
 using cc::shape;
 
 namespace {
-using model = cc::net::sequential<shape<5, 5, 2>, L::conv2d<3, 3>, L::batch_norm<>, L::relu, L::flatten, L::dense<4>>;
-using wider = cc::net::sequential<shape<5, 5, 2>, L::conv2d<3, 3>, L::batch_norm<>, L::relu, L::flatten, L::dense<5>>;
-using no_bn = cc::net::sequential<shape<5, 5, 2>, L::conv2d<3, 3>, L::relu, L::flatten, L::dense<4>>;
+using model = cc::net::sequential<shape<5, 5, 2>, L::conv2d<3, L::kernel<3>>, L::batch_norm<>, L::relu, L::flatten, L::dense<4>>;
+using wider = cc::net::sequential<shape<5, 5, 2>, L::conv2d<3, L::kernel<3>>, L::batch_norm<>, L::relu, L::flatten, L::dense<5>>;
+using no_bn = cc::net::sequential<shape<5, 5, 2>, L::conv2d<3, L::kernel<3>>, L::relu, L::flatten, L::dense<4>>;
 
 std::string tmp(const std::string& name) { return std::string(CASCADE_TEST_DATA_DIR) + "/" + name; }
 

@@ -22,12 +22,12 @@ namespace {
 
 // ---- compile-time shapes --------------------------------------------------------------------------
 static_assert(std::is_same_v<L::output_shape_of<L::lstm<7>, shape<5, 3>>, shape<7>>);
-static_assert(std::is_same_v<L::output_shape_of<L::lstm<7, true>, shape<5, 3>>, shape<5, 7>>);
+static_assert(std::is_same_v<L::output_shape_of<L::lstm<7, L::return_sequences>, shape<5, 3>>, shape<5, 7>>);
 static_assert(std::is_same_v<L::output_shape_of<L::gru<4>, shape<9, 2>>, shape<4>>);
-static_assert(std::is_same_v<L::output_shape_of<L::gru<4, true>, shape<9, 2>>, shape<9, 4>>);
+static_assert(std::is_same_v<L::output_shape_of<L::gru<4, L::return_sequences>, shape<9, 2>>, shape<9, 4>>);
 static_assert(std::is_same_v<L::output_shape_of<L::maxout<6, 3>, shape<10>>, shape<6>>);
 static_assert(std::is_same_v<L::output_shape_of<L::time_distributed<L::dense<3>>, shape<5, 4>>, shape<5, 3>>);
-static_assert(std::is_same_v<L::output_shape_of<L::time_distributed<L::conv2d<2, 3>>, shape<4, 6, 6, 1>>,
+static_assert(std::is_same_v<L::output_shape_of<L::time_distributed<L::conv2d<2, L::kernel<3>>>, shape<4, 6, 6, 1>>,
                              shape<4, 4, 4, 2>>);
 static_assert(std::is_same_v<L::output_shape_of<L::time_distributed<L::flatten>, shape<4, 6, 6, 2>>, shape<4, 72>>);
 static_assert(std::is_same_v<L::output_shape_of<L::time_distributed<L::lstm<3>>, shape<2, 5, 4>>, shape<2, 3>>);
@@ -37,9 +37,9 @@ static_assert(!L::gru<4>::accepts<shape<8>> && L::gru<4>::accepts<shape<1, 1>>);
 static_assert(!L::maxout<2, 2>::accepts<shape<3, 4>> && L::maxout<2, 2>::accepts<shape<3>>);
 static_assert(!L::time_distributed<L::dense<3>>::accepts<shape<4>>);            // no time axis
 static_assert(!L::time_distributed<L::dense<3>>::accepts<shape<4, 5, 6>>);      // dense rejects (5, 6)
-static_assert(L::time_distributed<L::conv2d<2, 3>>::accepts<shape<4, 6, 6, 1>>);
+static_assert(L::time_distributed<L::conv2d<2, L::kernel<3>>>::accepts<shape<4, 6, 6, 1>>);
 // A sequential with a rejected time_distributed is not a network (its static_assert names the layer).
-static_assert(cc::net::sequential<shape<4, 5>, L::lstm<3, true>, L::time_distributed<L::dense<2>>>::valid);
+static_assert(cc::net::sequential<shape<4, 5>, L::lstm<3, L::return_sequences>, L::time_distributed<L::dense<2>>>::valid);
 
 double sigmoid(double v) { return 1 / (1 + std::exp(-v)); }
 
@@ -228,7 +228,7 @@ TEST_CASE("lstm initial parameters as Keras: unit forget bias, orthogonal recurr
             for (std::size_t k = 0; k < 12; ++k) d += u(a, k) * u(c, k);
             CHECK(d == doctest::Approx(a == c ? 1.0 : 0.0).epsilon(1e-12));
         }
-    L::layer_impl<L::lstm<3, false, cc::init::glorot_uniform, cc::init::orthogonal, false>, shape<4, 2>, cpu, double> nf(g);
+    L::layer_impl<L::lstm<3, L::unit_forget_bias<false>>, shape<4, 2>, cpu, double> nf(g);
     for (double v : std::get<2>(nf.params())) CHECK(v == 0.0);
     L::layer_impl<L::gru<3>, shape<4, 2>, cpu, double> gr(g);
     CHECK(std::get<2>(gr.params()).shape()[0] == 2);
@@ -239,9 +239,9 @@ TEST_CASE("lstm initial parameters as Keras: unit forget bias, orthogonal recurr
 TEST_CASE_TEMPLATE("lstm forward matches the Keras equations", T, float, double) {
     constexpr std::size_t N = 3, S = 5, C = 3, U = 4;
     cc::rng g(11);
-    L::layer_impl<L::lstm<U, true>, shape<S, C>, cpu, T> seq(g);
+    L::layer_impl<L::lstm<U, L::return_sequences>, shape<S, C>, cpu, T> seq(g);
     perturb(seq, g);
-    L::layer_impl<L::lstm<U, false>, shape<S, C>, cpu, T> last(g);
+    L::layer_impl<L::lstm<U>, shape<S, C>, cpu, T> last(g);
     auto [w, u, b] = seq.params();
     std::get<0>(last.params()) = w;   // the same weights in both modes
     std::get<1>(last.params()) = u;
@@ -264,9 +264,9 @@ TEST_CASE_TEMPLATE("lstm forward matches the Keras equations", T, float, double)
 TEST_CASE_TEMPLATE("gru forward matches the Keras equations", T, float, double) {
     constexpr std::size_t N = 2, S = 4, C = 3, U = 5;
     cc::rng g(12);
-    L::layer_impl<L::gru<U, true>, shape<S, C>, cpu, T> seq(g);
+    L::layer_impl<L::gru<U, L::return_sequences>, shape<S, C>, cpu, T> seq(g);
     perturb(seq, g);
-    L::layer_impl<L::gru<U, false>, shape<S, C>, cpu, T> last(g);
+    L::layer_impl<L::gru<U>, shape<S, C>, cpu, T> last(g);
     auto [w, u, b] = seq.params();
     std::get<0>(last.params()) = w;
     std::get<1>(last.params()) = u;
@@ -284,7 +284,7 @@ TEST_CASE_TEMPLATE("gru forward matches the Keras equations", T, float, double) 
 TEST_CASE("gru weights map to PyTorch nn.GRU as documented (gate blocks z r h vs r z n)") {
     constexpr std::size_t N = 2, S = 3, C = 3, U = 4;
     cc::rng g(13);
-    L::layer_impl<L::gru<U, true>, shape<S, C>, cpu, double> l(g);
+    L::layer_impl<L::gru<U, L::return_sequences>, shape<S, C>, cpu, double> l(g);
     perturb(l, g);
     auto [w, u, b] = l.params();
     // PyTorch block p (r, z, n) is Keras block perm[p] (z = 0, r = 1, h = 2); weights transposed.
@@ -312,7 +312,7 @@ TEST_CASE("lstm weights map to PyTorch nn.LSTM as documented (same gate order, t
     // Built from our parameters by the documented mapping, with the bias split at random.
     constexpr std::size_t N = 2, S = 3, C = 3, U = 2;
     cc::rng g(14);
-    L::layer_impl<L::lstm<U, true>, shape<S, C>, cpu, double> l(g);
+    L::layer_impl<L::lstm<U, L::return_sequences>, shape<S, C>, cpu, double> l(g);
     perturb(l, g);
     auto p = l.params();
     const auto& w = std::get<0>(p);
@@ -400,11 +400,11 @@ TEST_CASE("parameter counts match Keras' summary") {
     // Keras: LSTM(U) on C features has 4(CU + U² + U); GRU(reset_after) 3(CU + U² + 2U);
     // TimeDistributed(Dense(k)) on C features Ck + k; maxout = Dense(U·P) = C·U·P + U·P.
     using model = cc::net::sequential<shape<6, 3>,
-                                      L::lstm<7, true>,                       // 4·(21 + 49 + 7) = 308
-                                      L::gru<5, true>,                        // 3·(35 + 25 + 10) = 210
-                                      L::time_distributed<L::dense<4>>,       // 5·4 + 4 = 24
-                                      L::lstm<2>,                             // 4·(8 + 4 + 2) = 56
-                                      L::maxout<3, 2>>;                       // 2·6 + 6 = 18
+                                      L::lstm<7, L::return_sequences>,   // 4·(21 + 49 + 7) = 308
+                                      L::gru<5, L::return_sequences>,    // 3·(35 + 25 + 10) = 210
+                                      L::time_distributed<L::dense<4>>,  // 5·4 + 4 = 24
+                                      L::lstm<2>,                        // 4·(8 + 4 + 2) = 56
+                                      L::maxout<3, 2>>;                  // 2·6 + 6 = 18
     model::on<cpu, float> net{1};
     static_assert(std::is_same_v<model::on<cpu, float>::shape_at<3>, shape<6, 4>>);
     static_assert(std::is_same_v<model::on<cpu, float>::output_shape, shape<3>>);

@@ -37,7 +37,7 @@ constexpr double tol = 1e-6;
 
 } // namespace
 
-TEST_CASE_TEMPLATE("lstm gradients", L_, L::lstm<4>, L::lstm<4, true>, L::lstm<5, true>, L::lstm<3>) {
+TEST_CASE_TEMPLATE("lstm gradients", L_, L::lstm<4>, L::lstm<4, L::return_sequences>, L::lstm<5, L::return_sequences>, L::lstm<3>) {
     const auto a = check<L_, shape<3, 3>>();
     CHECK(a.input < tol);
     CHECK(a.params < tol);
@@ -47,7 +47,7 @@ TEST_CASE_TEMPLATE("lstm gradients", L_, L::lstm<4>, L::lstm<4, true>, L::lstm<5
 }
 
 TEST_CASE("lstm gradients, one step and a batch of one") {
-    const auto a = check<L::lstm<4, true>, shape<1, 3>>(1);
+    const auto a = check<L::lstm<4, L::return_sequences>, shape<1, 3>>(1);
     CHECK(a.input < tol);
     CHECK(a.params < tol);
     const auto b = check<L::lstm<6>, shape<4, 1>>(1);
@@ -55,7 +55,7 @@ TEST_CASE("lstm gradients, one step and a batch of one") {
     CHECK(b.params < tol);
 }
 
-TEST_CASE_TEMPLATE("gru gradients", L_, L::gru<4>, L::gru<4, true>, L::gru<5, true>, L::gru<3>) {
+TEST_CASE_TEMPLATE("gru gradients", L_, L::gru<4>, L::gru<4, L::return_sequences>, L::gru<5, L::return_sequences>, L::gru<3>) {
     const auto a = check<L_, shape<3, 3>>();
     CHECK(a.input < tol);
     CHECK(a.params < tol);
@@ -65,7 +65,7 @@ TEST_CASE_TEMPLATE("gru gradients", L_, L::gru<4>, L::gru<4, true>, L::gru<5, tr
 }
 
 TEST_CASE("gru gradients, one step and a batch of one") {
-    const auto a = check<L::gru<4, true>, shape<1, 3>>(1);
+    const auto a = check<L::gru<4, L::return_sequences>, shape<1, 3>>(1);
     CHECK(a.input < tol);
     CHECK(a.params < tol);
     const auto b = check<L::gru<6>, shape<4, 1>>(1);
@@ -74,7 +74,7 @@ TEST_CASE("gru gradients, one step and a batch of one") {
 }
 
 TEST_CASE_TEMPLATE("maxout gradients", L_, L::maxout<4, 3>, L::maxout<5, 2>, L::maxout<3, 1>,
-                   L::maxout<2, 4, cc::init::he_normal, false>) {
+                   L::maxout<2, 4, L::kernel_init<cc::init::he_normal>, L::no_bias>) {
     const auto r = check<L_, shape<7>>();
     CHECK(r.input < tol);
     CHECK(r.params < tol);
@@ -90,7 +90,7 @@ TEST_CASE("time_distributed gradients") {
     // An inner layer that differentiates through its output (y is copied back for its backward).
     const auto sig = check<L::time_distributed<L::sigmoid>, shape<3, 4>>();
     CHECK(sig.input < tol);
-    const auto conv = check<L::time_distributed<L::conv2d<2, 3>>, shape<3, 5, 4, 2>>(2);
+    const auto conv = check<L::time_distributed<L::conv2d<2, L::kernel<3>>>, shape<3, 5, 4, 2>>(2);
     CHECK(conv.input < tol);
     CHECK(conv.params < tol);
     // A layer with buffers (batch statistics over the N·T folded samples): time_distributed exposes them.
@@ -100,7 +100,7 @@ TEST_CASE("time_distributed gradients") {
     CHECK(bn.input < tol);
     CHECK(bn.params < tol);
     // A recurrent layer over each of several sequences: (N, 2, T, C).
-    const auto rnn = check<L::time_distributed<L::lstm<3, true>>, shape<2, 4, 3>>(2);
+    const auto rnn = check<L::time_distributed<L::lstm<3, L::return_sequences>>, shape<2, 4, 3>>(2);
     CHECK(rnn.input < tol);
     CHECK(rnn.params < tol);
 }

@@ -2,6 +2,8 @@
 """Writes the PyTorch reference fixtures that tests/reference/test_reference_*.cpp compare cascade against.
 
     python3 tests/reference/make_reference.py          # rewrites tests/reference/fixtures/
+    python3 tests/reference/make_reference.py option_cases             # only that group, keeps the rest
+    python3 tests/reference/make_reference.py --out /tmp/fixtures      # somewhere else (e.g. to compare)
 
 Needs PyTorch (any 1.x/2.x) and NumPy; the C++ test does not (the fixtures are committed).
 
@@ -27,6 +29,7 @@ Auxiliary loss:  layer cases of regularized / sampling add auxiliary_loss (penal
 
 Each case draws from its own generator seeded with crc32(case name), so adding a case changes no other.
 """
+import itertools
 import math
 import os
 import shutil
@@ -119,7 +122,7 @@ def dense_cases():
         x = uniform(g, 3, i)
         w = linear_weight_to_keras(lin.weight.detach())
         params = (w, lin.bias.detach()) if bias else (w,)
-        layer_case(case, f"dense<{units}{'' if bias else ', glorot_uniform, false'}> on shape<{i}>, N=3; "
+        layer_case(case, f"dense<{units}{'' if bias else ', no_bias'}> on shape<{i}>, N=3; "
                    "torch nn.Linear, weight (out, in) transposed to Keras (in, out)",
                    lambda x, w, b=None: F.linear(x, w.t(), b), x, params)
 
@@ -146,7 +149,7 @@ def conv_cases():
             return nchw_to_nhwc(F.conv2d(xc, wk.permute(3, 2, 0, 1), b, stride=s))
 
         params = (conv_weight_to_keras(weight), b) if bias else (conv_weight_to_keras(weight),)
-        layer_case(case, f"conv2d<{f}, {k}, {s}, padding::{pad}{'' if bias else ', glorot_uniform, false'}> on "
+        layer_case(case, f"conv2d<{f}, kernel<{k}>, strides<{s}>, padding::{pad}{'' if bias else ', no_bias'}> on "
                    f"shape<{h}, {w}, {c}>, N=2; torch F.conv2d on NCHW, weight (F, C, K, K) → Keras (K, K, C, F)"
                    + (f"; 'same' padded explicitly with F.pad (top {pt}, bottom {pb}, left {pl}, right {pr}: "
                       "TensorFlow puts the odd pixel after)" if pad == "same" else ""),
@@ -159,7 +162,7 @@ def pool_cases():
         g = gen(case)
         x = uniform(g, 2, 7, 6, 3)
         op = F.max_pool2d if kind == "max" else F.avg_pool2d
-        layer_case(case, f"{kind}_pool2d<{p}, {s}> on shape<7, 6, 3>, N=2 ('valid', the last row dropped); "
+        layer_case(case, f"{kind}_pool2d<{p}, strides<{s}>> on shape<7, 6, 3>, N=2 ('valid', the last row dropped); "
                    f"torch F.{kind}_pool2d on NCHW", lambda x: nchw_to_nhwc(op(nhwc_to_nchw(x), p, s)), x)
 
 
@@ -212,10 +215,11 @@ def batch_norm_cases():
         # Inference with the updated moving statistics, on a second input.
         x_infer = uniform(g, n, *sample, lo=-2, hi=3)
         extra = dict(buffer_in_0=mean0, buffer_in_1=var0)
-        layer_case(case, f"batch_norm<ratio<{round(km * 100)}, 100>, eps {eps}> on shape<{', '.join(map(str, sample))}>, "
-                   f"N={n}, training mode; torch F.batch_norm(training=True, momentum=1 − {km}); the moving variance "
-                   "is updated with the unbiased (Bessel-corrected) batch variance, as PyTorch and Keras 2's fused "
-                   "kernel do. Then inference on x_infer with the updated statistics → y_infer",
+        layer_case(case, f"batch_norm<momentum<{round(km * 100)}, 100>, epsilon {eps}, unbiased_moving_variance> on "
+                   f"shape<{', '.join(map(str, sample))}>, N={n}, training mode; torch F.batch_norm(training=True, "
+                   f"momentum=1 − {km}); the moving variance is updated with the unbiased (Bessel-corrected) batch "
+                   "variance, as PyTorch and tf.keras 2's fused kernel do (cascade's default is Keras 3's biased one). "
+                   "Then inference on x_infer with the updated statistics → y_infer",
                    fn, x, (gamma, beta), extra)
         with torch.no_grad():
             xi = x_infer if x_infer.dim() == 2 else nhwc_to_nchw(x_infer)
@@ -255,20 +259,21 @@ def spatial_cases():
                    f"scale_factor={f}, mode='{mode}'" + (", align_corners=False) (half-pixel centres, checked against the "
                    "formula in the script)" if kw else ") (a plain repeat)"), fn, x)
 
-    for case, m in (("zero_padding2d_1", (1, 1, 1, 1)), ("zero_padding2d_1_2", (1, 1, 2, 2)),
-                    ("zero_padding2d_0_1_2_0", (0, 1, 2, 0))):
+    # (case, cascade's spelling of the sizes, (top, bottom, left, right))
+    for case, spelled, m in (("zero_padding2d_1", "1", (1, 1, 1, 1)), ("zero_padding2d_1_2", "dims<1, 2>", (1, 1, 2, 2)),
+                             ("zero_padding2d_0_1_2_0", "sides<0, 1>, sides<2, 0>", (0, 1, 2, 0))):
         g = gen(case)
         x = uniform(g, 2, 3, 4, 2)
         t, b, l, r = m
-        layer_case(case, f"zero_padding2d<{case[len('zero_padding2d_'):].replace('_', ', ')}> (top {t}, bottom {b}, "
+        layer_case(case, f"zero_padding2d<{spelled}> (top {t}, bottom {b}, "
                    f"left {l}, right {r}) on shape<3, 4, 2>, N=2; torch F.pad(NCHW, (left, right, top, bottom))",
                    lambda x, m=m: nchw_to_nhwc(F.pad(nhwc_to_nchw(x), (m[2], m[3], m[0], m[1]))), x)
 
-    for case, m in (("cropping2d_1", (1, 1, 1, 1)), ("cropping2d_1_0_2_1", (1, 0, 2, 1))):
+    for case, spelled, m in (("cropping2d_1", "1", (1, 1, 1, 1)), ("cropping2d_1_0_2_1", "sides<1, 0>, sides<2, 1>", (1, 0, 2, 1))):
         g = gen(case)
         x = uniform(g, 2, 5, 6, 2)
         t, b, l, r = m
-        layer_case(case, f"cropping2d<{case[len('cropping2d_'):].replace('_', ', ')}> (top {t}, bottom {b}, left {l}, "
+        layer_case(case, f"cropping2d<{spelled}> (top {t}, bottom {b}, left {l}, "
                    f"right {r}) on shape<5, 6, 2>, N=2; a slice", lambda x, m=m: x[:, m[0]:x.shape[1] - m[1], m[2]:x.shape[2] - m[3], :], x)
 
     g = gen("flatten")
@@ -335,9 +340,9 @@ def conv_nd_cases():
             return channels_last(ops[dims](F.pad(channels_first(x), pads), w_torch, b, stride=s, dilation=d))
 
         if dims == 2:
-            cascade_type = f"conv2d<{f}, {k}, {s}, padding::{pad}, glorot_uniform, {str(bias).lower()}, {d}>"
+            cascade_type = f"conv2d<{f}, kernel<{k}>, strides<{s}>, padding::{pad}, dilation<{d}>{'' if bias else ', no_bias'}>"
         else:
-            cascade_type = f"conv{dims}d<{f}, {k}, {s}, padding::{pad}, {d}{'' if bias else ', glorot_uniform, false'}>"
+            cascade_type = f"conv{dims}d<{f}, kernel<{k}>, strides<{s}>, padding::{pad}, dilation<{d}>{'' if bias else ', no_bias'}>"
         layer_case(case, f"{cascade_type} on shape<{', '.join(map(str, spatial + (c,)))}>, N=2; torch F.conv{dims}d "
                    f"(dilation {d}) on channels-first, weight (F, C, K...) → Keras (K..., C, F); padding by F.pad "
                    f"with TensorFlow's split (F.pad order, last axis first: {pads})", fn, x,
@@ -372,7 +377,7 @@ def conv_transpose_cases():
                 full = full.narrow(2 + a, p, o)
             return channels_last(full)
 
-        layer_case(case, f"conv{dims}d_transpose<{f}, {k}, {s}, padding::{pad}, glorot_uniform, {str(bias).lower()}, {d}> "
+        layer_case(case, f"conv{dims}d_transpose<{f}, kernel<{k}>, strides<{s}>, padding::{pad}, dilation<{d}>{'' if bias else ', no_bias'}> "
                    f"on shape<{', '.join(map(str, spatial + (c,)))}>, N=2; torch F.conv_transpose{dims}d (padding 0, "
                    f"dilation {d}, weight (C, F, K...) → Keras (K..., F, C)), cropped to Keras' output {outs} from "
                    f"{befores} (TensorFlow's 'same' split)", fn, x, (keras_w, b) if bias else (keras_w,))
@@ -386,7 +391,7 @@ def pool_nd_cases():
         g = gen(case)
         x = uniform(g, 2, *spatial, 3)
         op = getattr(F, f"{kind}_pool{dims}d")
-        layer_case(case, f"{kind}_pool{dims}d<{p}, {s}> on shape<{', '.join(map(str, spatial))}, 3>, N=2; torch "
+        layer_case(case, f"{kind}_pool{dims}d<{p}, strides<{s}>> on shape<{', '.join(map(str, spatial))}, 3>, N=2; torch "
                    f"F.{kind}_pool{dims}d on channels-first", lambda x, op=op, p=p, s=s: channels_last(op(channels_first(x), p, s)), x)
 
 
@@ -462,7 +467,7 @@ def recurrent_cases():
             else:
                 mapping = ("W = (P weight_ih_l0)ᵀ, U = (P weight_hh_l0)ᵀ, b = [P bias_ih_l0; P bias_hh_l0], P swapping the "
                            "first two gate blocks (PyTorch r, z, n ↔ Keras z, r, h); reset_after=True")
-            ref = layer_case(case, f"{kind}<{units}, {str(seq).lower()}> on shape<{steps}, {c}>, N=2; autograd through "
+            ref = layer_case(case, f"{kind}<{units}{', return_sequences' if seq else ''}> on shape<{steps}, {c}>, N=2; autograd through "
                              f"Keras' equations, asserted equal to torch nn.{kind.upper()}(batch_first=True) with {mapping}",
                              fn, x, (w, u, b))
 
@@ -484,6 +489,382 @@ def recurrent_cases():
                                        ("dU", ref["grad_1"], perm(module.weight_hh_l0.grad.t(), 1)),
                                        ("db", ref["grad_2"], perm(db, db.dim() - 1))):
                 assert torch.allclose(mine, theirs, rtol=0, atol=1e-13), (case, name, (mine - theirs).abs().max())
+
+
+# ---------------------------------------------------------------------------------------------------
+# Layers and options added with the named layer options (issue 12): anisotropic kernels / strides /
+# dilations, 'same' with odd padding totals, 'causal', transposed convolutions with output_padding,
+# 'same' and per-axis pooling, 1-D / 3-D margins and up-sampling, simple_rnn, layer_normalization, prelu,
+# permute, repeat_vector. PyTorch's padding arguments are symmetric, so every 'same' / 'causal' padding and
+# every transposed-convolution crop is done explicitly here (F.pad, narrow), and each fixture's forward is
+# asserted equal to a naive loop over Keras' formula (naive_conv, naive_conv_transpose, naive_pool below),
+# which shares no code with the F.pad / crop mapping.
+def keras_axis(size, k, s, d, pad):
+    """Output size and leading padding of one axis of a Keras/TensorFlow convolution or pooling."""
+    span = d * (k - 1) + 1
+    if pad == "valid":
+        return (size - span) // s + 1, 0
+    out = -(-size // s)
+    if pad == "causal":
+        return out, span - 1
+    return out, max((out - 1) * s + span - size, 0) // 2
+
+
+def pad_pairs(sizes, ks, ss, ds, pad):
+    """(before, after) per axis, so that a 'valid' convolution of the padded input gives Keras' output."""
+    pairs = []
+    for size, k, s, d in zip(sizes, ks, ss, ds):
+        out, before = keras_axis(size, k, s, d, pad)
+        total = max((out - 1) * s + d * (k - 1) + 1 - size, 0)
+        pairs.append((before, 0) if pad == "causal" else (before, total - before))
+    return pairs
+
+
+def torch_pad_order(pairs):   # per axis (before, after), first axis first → F.pad's (last axis first)
+    return [v for pair in reversed(pairs) for v in pair]
+
+
+def naive_conv(x, w, b, ss, ds, befores, outs):
+    """y[n, o…, f] = b[f] + Σ_{k…, c} W[k…, c, f] · x[n, o·s + k·d − before, c] (0 outside): Keras' convolution."""
+    dims = x.dim() - 2
+    y = x.new_zeros(x.shape[0], *outs, w.shape[-1])
+    for o in itertools.product(*map(range, outs)):
+        acc = x.new_zeros(x.shape[0], w.shape[-1]) + (0 if b is None else b)
+        for k in itertools.product(*map(range, w.shape[:dims])):
+            i = [o[a] * ss[a] + k[a] * ds[a] - befores[a] for a in range(dims)]
+            if all(0 <= i[a] < x.shape[1 + a] for a in range(dims)):
+                acc = acc + x[(slice(None), *i)] @ w[k]
+        y[(slice(None), *o)] = acc
+    return y
+
+
+def naive_conv_transpose(x, w, b, ss, ds, befores, outs):
+    """y[n, i·s + k·d − before, f] += Σ_c x[n, i, c] · W[k, f, c], y = b elsewhere: Keras' transposed convolution."""
+    dims = x.dim() - 2
+    y = x.new_zeros(x.shape[0], *outs, w.shape[-2]) + (0 if b is None else b)
+    for i in itertools.product(*map(range, x.shape[1:-1])):
+        for k in itertools.product(*map(range, w.shape[:dims])):
+            o = tuple(i[a] * ss[a] + k[a] * ds[a] - befores[a] for a in range(dims))
+            if all(0 <= o[a] < outs[a] for a in range(dims)):
+                y[(slice(None), *o)] += x[(slice(None), *i)] @ w[k].t()
+    return y
+
+
+def naive_pool(x, kind, ps, ss, befores, outs):
+    """Max or mean over the window's real cells (padding takes no part): Keras/TensorFlow pooling."""
+    dims = x.dim() - 2
+    y = x.new_zeros(x.shape[0], *outs, x.shape[-1])
+    for o in itertools.product(*map(range, outs)):
+        ranges = [range(max(o[a] * ss[a] - befores[a], 0), min(o[a] * ss[a] - befores[a] + ps[a], x.shape[1 + a]))
+                  for a in range(dims)]
+        cells = torch.stack([x[(slice(None), *i)] for i in itertools.product(*ranges)])
+        y[(slice(None), *o)] = cells.amax(0) if kind == "max" else cells.mean(0)
+    return y
+
+
+def assert_close(case, what, a, b, tol=1e-13):
+    with torch.no_grad():
+        assert a.shape == b.shape and torch.allclose(a, b, rtol=0, atol=tol), (case, what, (a - b).abs().max())
+
+
+CONV_OPS = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+CONV_T_OPS = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
+
+
+def conv_option_cases():
+    # (case, cascade type, C, F, kernel, strides, padding, dilation, bias, spatial)
+    configs = (
+        ("conv2d_k3x4_stride2x1_same", "conv2d<4, kernel<3, 4>, strides<2, 1>, padding::same>",
+         3, 4, (3, 4), (2, 1), "same", (1, 1), True, (8, 6)),
+        ("conv2d_k2x3_same_dilation1x2", "conv2d<3, kernel<2, 3>, padding::same, dilation<1, 2>>",
+         2, 3, (2, 3), (1, 1), "same", (1, 2), True, (7, 6)),
+        ("conv2d_k3_stride2x1_dilation1x2_no_bias", "conv2d<2, kernel<3>, strides<2, 1>, dilation<1, 2>, no_bias>",
+         2, 2, (3, 3), (2, 1), "valid", (1, 2), False, (7, 8)),
+        ("conv1d_causal_dilation2", "conv1d<3, kernel<3>, padding::causal, dilation<2>>",
+         2, 3, (3,), (1,), "causal", (2,), True, (9,)),
+        ("conv1d_causal_stride2_no_bias", "conv1d<4, kernel<2>, strides<2>, padding::causal, no_bias>",
+         3, 4, (2,), (2,), "causal", (1,), False, (9,)),
+        ("conv3d_k2x3x1_stride1x2x1_same", "conv3d<3, kernel<2, 3, 1>, strides<1, 2, 1>, padding::same>",
+         2, 3, (2, 3, 1), (1, 2, 1), "same", (1, 1, 1), True, (3, 6, 4)),
+        ("conv3d_k3x1x2_stride2x1x1_dilation1x1x2", "conv3d<2, kernel<3, 1, 2>, strides<2, 1, 1>, dilation<1, 1, 2>>",
+         2, 2, (3, 1, 2), (2, 1, 1), "valid", (1, 1, 2), True, (5, 3, 5)),
+    )
+    for case, spelled, c, f, ks, ss, pad, ds, bias, spatial in configs:
+        dims = len(spatial)
+        g = gen(case)
+        weight = uniform(g, f, c, *ks) * 0.5   # torch (F, C, K...)
+        b = uniform(g, f)
+        x = uniform(g, 2, *spatial, c)
+        pairs = pad_pairs(spatial, ks, ss, ds, pad)
+        pads = torch_pad_order(pairs)
+        keras_w = weight.permute(*range(2, 2 + dims), 1, 0)   # (K..., C, F)
+
+        def fn(x, wk, b=None, dims=dims, ss=ss, ds=ds, pads=pads):
+            w_torch = wk.permute(dims + 1, dims, *range(dims))
+            return channels_last(CONV_OPS[dims](F.pad(channels_first(x), pads), w_torch, b, stride=ss, dilation=ds))
+
+        outs, befores = zip(*(keras_axis(*a, pad) for a in zip(spatial, ks, ss, ds)))
+        assert_close(case, "naive", fn(x, keras_w, b if bias else None), naive_conv(x, keras_w, b if bias else None, ss, ds, befores, outs))
+        layer_case(case, f"{spelled} on shape<{', '.join(map(str, spatial + (c,)))}>, N=2; torch F.conv{dims}d(stride={ss}, "
+                   f"dilation={ds}, padding 0) on channels-first, weight (F, C, K...) → Keras (K..., C, F), after an explicit "
+                   f"F.pad with (before, after) per axis {pairs} ({'TensorFlow’s split, the odd cell after' if pad == 'same' else 'causal: d·(K − 1) before' if pad == 'causal' else 'none'}); "
+                   "forward asserted equal to a naive loop over Keras' formula", fn, x, (keras_w, b) if bias else (keras_w,))
+
+
+def keras_transpose_axis(size, k, s, d, pad, op):
+    """Keras' transposed-convolution output size O (deconv_output_length) and the crop `before` of the full
+    transposed convolution ((size − 1)·s + span): TensorFlow's 'same' padding of the forward convolution O → size."""
+    span = d * (k - 1) + 1
+    if op is None:
+        out = size * s + max(span - s, 0) if pad == "valid" else size * s
+    else:
+        out = (size - 1) * s + span - (2 * (span // 2) if pad == "same" else 0) + op
+    before = 0 if pad == "valid" else max((size - 1) * s + span - out, 0) // 2
+    return out, before
+
+
+def conv_transpose_option_cases():
+    # (case, cascade type, C, F, kernel, strides, padding, dilation, output_padding (None: Keras' default), bias, spatial)
+    configs = (
+        ("conv2d_transpose_same_k3x4_stride3x2_output_padding1",
+         "conv2d_transpose<2, kernel<3, 4>, strides<3, 2>, padding::same, output_padding<1>>",
+         2, 2, (3, 4), (3, 2), "same", (1, 1), (1, 1), True, (3, 4)),
+        ("conv2d_transpose_valid_k3x2_stride2x3_output_padding1x2",
+         "conv2d_transpose<3, kernel<3, 2>, strides<2, 3>, output_padding<1, 2>>",
+         2, 3, (3, 2), (2, 3), "valid", (1, 1), (1, 2), True, (3, 3)),
+        ("conv2d_transpose_same_k2x3_stride1x2", "conv2d_transpose<3, kernel<2, 3>, strides<1, 2>, padding::same>",
+         2, 3, (2, 3), (1, 2), "same", (1, 1), None, True, (4, 3)),
+        ("conv1d_transpose_same_k1_stride2_output_padding1",
+         "conv1d_transpose<3, kernel<1>, strides<2>, padding::same, output_padding<1>>",
+         2, 3, (1,), (2,), "same", (1,), (1,), True, (4,)),
+        ("conv3d_transpose_same_k3x3x2_stride1x2x2_output_padding0x1x1",
+         "conv3d_transpose<2, kernel<3, 3, 2>, strides<1, 2, 2>, padding::same, output_padding<0, 1, 1>>",
+         2, 2, (3, 3, 2), (1, 2, 2), "same", (1, 1, 1), (0, 1, 1), True, (2, 3, 2)),
+    )
+    for case, spelled, c, f, ks, ss, pad, ds, ops, bias, spatial in configs:
+        dims = len(spatial)
+        g = gen(case)
+        weight = uniform(g, c, f, *ks) * 0.5   # torch ConvTranspose weight (C_in, F_out, K...)
+        b = uniform(g, f)
+        x = uniform(g, 2, *spatial, c)
+        keras_w = weight.permute(*range(2, 2 + dims), 1, 0)   # Keras (K..., F, C)
+        outs, befores = zip(*(keras_transpose_axis(size, k, s, d, pad, None if ops is None else ops[a])
+                              for a, (size, k, s, d) in enumerate(zip(spatial, ks, ss, ds))))
+        fulls = [(size - 1) * s + d * (k - 1) + 1 for size, k, s, d in zip(spatial, ks, ss, ds)]
+        # PyTorch's output_padding lengthens the full output at the end (rows no window reaches hold b only):
+        # just enough for Keras' window [before, before + O); then the crop, asymmetric where the total is odd.
+        torch_op = tuple(max(p + o - full, 0) for p, o, full in zip(befores, outs, fulls))
+        assert all(t < max(s, d) for t, s, d in zip(torch_op, ss, ds)), case
+
+        def fn(x, wk, b=None, dims=dims, ss=ss, ds=ds, outs=outs, befores=befores, torch_op=torch_op):
+            full = CONV_T_OPS[dims](channels_first(x), wk.permute(dims + 1, dims, *range(dims)), b, stride=ss,
+                                    dilation=ds, output_padding=torch_op)
+            for a, (o, p) in enumerate(zip(outs, befores)):
+                full = full.narrow(2 + a, p, o)
+            return channels_last(full)
+
+        bb = b if bias else None
+        assert_close(case, "naive", fn(x, keras_w, bb), naive_conv_transpose(x, keras_w, bb, ss, ds, befores, outs))
+        crops = [(p, full + t - p - o) for p, o, full, t in zip(befores, outs, fulls, torch_op)]
+        layer_case(case, f"{spelled} on shape<{', '.join(map(str, spatial + (c,)))}>, N=2; torch F.conv_transpose{dims}d(stride={ss}, "
+                   f"padding 0, output_padding={torch_op}) (weight (C, F, K...) → Keras (K..., F, C)), then cropped to Keras' "
+                   f"output {list(outs)} by (before, after) per axis {crops} (TensorFlow's 'same' split; PyTorch's padding= "
+                   "would crop symmetrically); forward asserted equal to a naive loop over Keras' formula",
+                   fn, x, (keras_w, b) if bias else (keras_w,))
+
+
+def pool_option_cases():
+    # (case, cascade type, kind, pool, strides, padding, spatial)
+    configs = (
+        ("max_pool2d_3_stride2_same", "max_pool2d<3, strides<2>, padding::same>", "max", (3, 3), (2, 2), "same", (7, 6)),
+        ("avg_pool2d_3_stride2_same", "avg_pool2d<3, strides<2>, padding::same>", "avg", (3, 3), (2, 2), "same", (7, 6)),
+        ("max_pool2d_2_same", "max_pool2d<2, padding::same>", "max", (2, 2), (2, 2), "same", (7, 5)),
+        ("avg_pool2d_2_stride1_same", "avg_pool2d<2, strides<1>, padding::same>", "avg", (2, 2), (1, 1), "same", (5, 4)),
+        ("avg_pool2d_3x2_same", "avg_pool2d<dims<3, 2>, padding::same>", "avg", (3, 2), (3, 2), "same", (7, 5)),
+        # A symmetric split (1, 1) on both axes: also asserted equal to torch's padding=1, count_include_pad=False.
+        ("avg_pool2d_3_stride1_same", "avg_pool2d<3, strides<1>, padding::same>", "avg", (3, 3), (1, 1), "same", (5, 4)),
+        ("max_pool2d_2x1_stride1x2", "max_pool2d<dims<2, 1>, strides<1, 2>>", "max", (2, 1), (1, 2), "valid", (5, 6)),
+        ("avg_pool2d_2x1_stride1x2", "avg_pool2d<dims<2, 1>, strides<1, 2>>", "avg", (2, 1), (1, 2), "valid", (5, 6)),
+        ("max_pool1d_2_stride1_same", "max_pool1d<2, strides<1>, padding::same>", "max", (2,), (1,), "same", (7,)),
+        ("avg_pool1d_3_stride2_same", "avg_pool1d<3, strides<2>, padding::same>", "avg", (3,), (2,), "same", (8,)),
+        ("max_pool3d_2x3x1_stride2x1x1_same", "max_pool3d<dims<2, 3, 1>, strides<2, 1, 1>, padding::same>", "max",
+         (2, 3, 1), (2, 1, 1), "same", (3, 4, 2)),
+        ("avg_pool3d_2_stride1x2x2_same", "avg_pool3d<2, strides<1, 2, 2>, padding::same>", "avg",
+         (2, 2, 2), (1, 2, 2), "same", (3, 5, 4)),
+    )
+    for case, spelled, kind, ps, ss, pad, spatial in configs:
+        dims = len(spatial)
+        g = gen(case)
+        x = uniform(g, 2, *spatial, 3)
+        pairs = pad_pairs(spatial, ps, ss, (1,) * dims, pad)
+        pads = torch_pad_order(pairs)
+        pool = getattr(F, f"{kind}_pool{dims}d")
+
+        if kind == "max":   # padded cells are −inf: never the maximum, no gradient
+            def fn(x, pool=pool, ps=ps, ss=ss, pads=pads):
+                return channels_last(pool(F.pad(channels_first(x), pads, value=-math.inf), ps, ss))
+            how = "F.pad with −inf, then"
+        else:   # the sum over the window's real cells / their number (a sum-pool of ones padded with zeros)
+            def fn(x, pool=pool, ps=ps, ss=ss, pads=pads):
+                xc = channels_first(x)
+                sums = pool(F.pad(xc, pads), ps, ss, divisor_override=1) if dims > 1 else pool(F.pad(xc, pads), ps, ss) * ps[0]
+                ones = torch.ones_like(xc[:, :1])
+                counts = pool(F.pad(ones, pads), ps, ss, divisor_override=1) if dims > 1 else pool(F.pad(ones, pads), ps, ss) * ps[0]
+                return channels_last(sums / counts)
+            how = "sum-pool of the zero-padded input (F.pad) / the same sum-pool of ones (the count of real cells), with"
+
+        outs, befores = zip(*(keras_axis(size, p, s, 1, pad) for size, p, s in zip(spatial, ps, ss)))
+        assert_close(case, "naive", fn(x), naive_pool(x, kind, ps, ss, befores, outs))
+        if kind == "avg" and all(p[0] == p[1] for p in pairs):   # only then can PyTorch's own padding say it
+            sym = channels_last(pool(channels_first(x), ps, ss, padding=tuple(p[0] for p in pairs), count_include_pad=False))
+            assert_close(case, "count_include_pad=False", fn(x), sym)
+            print(f"{case}: equal to torch's padding={tuple(p[0] for p in pairs)}, count_include_pad=False")
+        layer_case(case, f"{spelled} on shape<{', '.join(map(str, spatial))}, 3>, N=2; torch {how} F.{kind}_pool{dims}d("
+                   f"kernel {ps}, stride {ss}) on channels-first; padding (before, after) per axis {pairs} (TensorFlow's "
+                   "'same' split; PyTorch's padding= is symmetric, and count_include_pad=False with an explicit F.pad would "
+                   "count the padded cells); forward asserted equal to a naive loop over Keras' formula", fn, x)
+
+
+def spatial_option_cases():
+    # Margins: (case, cascade type, per-sample shape, (before, after) per axis)
+    margins = (
+        ("zero_padding1d_1_3", "zero_padding1d<sides<1, 3>>", (5, 2), ((1, 3),)),
+        ("zero_padding3d_0_1_2_0_1_1", "zero_padding3d<sides<0, 1>, sides<2, 0>, sides<1, 1>>", (2, 3, 2, 2),
+         ((0, 1), (2, 0), (1, 1))),
+        ("zero_padding3d_1_2_1", "zero_padding3d<dims<1, 2, 1>>", (2, 2, 3, 1), ((1, 1), (2, 2), (1, 1))),
+        ("cropping1d_2_1", "cropping1d<sides<2, 1>>", (7, 3), ((2, 1),)),
+        ("cropping3d_1_0_0_2_1_1", "cropping3d<sides<1, 0>, sides<0, 2>, sides<1, 1>>", (3, 5, 4, 2),
+         ((1, 0), (0, 2), (1, 1))),
+    )
+    for case, spelled, sample, pairs in margins:
+        g = gen(case)
+        x = uniform(g, 2, *sample)
+        if spelled.startswith("zero_padding"):
+            fn = lambda x, pads=torch_pad_order(pairs): channels_last(F.pad(channels_first(x), pads))
+            how = f"F.pad(channels-first, {torch_pad_order(pairs)}) (last axis first)"
+        else:
+            def fn(x, pairs=pairs):
+                for a, (p, q) in enumerate(pairs):
+                    x = x.narrow(1 + a, p, x.shape[1 + a] - p - q)
+                return x
+            how = "a slice"
+        layer_case(case, f"{spelled} ((before, after) per axis {list(pairs)}) on shape<{', '.join(map(str, sample))}>, N=2; "
+                   f"torch {how}", fn, x)
+
+    # Nearest up-sampling: (case, cascade type, per-sample shape, factors)
+    for case, spelled, sample, fs in (("upsampling1d_3", "upsampling1d<3>", (4, 2), (3,)),
+                                      ("upsampling2d_nearest_3x2", "upsampling2d<dims<3, 2>>", (3, 4, 2), (3, 2)),
+                                      ("upsampling2d_nearest_1x3", "upsampling2d<dims<1, 3>>", (3, 2, 2), (1, 3)),
+                                      ("upsampling3d_1x2x3", "upsampling3d<dims<1, 2, 3>>", (2, 3, 2, 2), (1, 2, 3))):
+        g = gen(case)
+        x = uniform(g, 2, *sample)
+        fn = lambda x, fs=fs: channels_last(F.interpolate(channels_first(x), scale_factor=fs, mode="nearest"))
+
+        def repeated(x, fs=fs):
+            for a, f in enumerate(fs):
+                x = x.repeat_interleave(f, dim=1 + a)
+            return x
+        assert_close(case, "repeat_interleave", fn(x), repeated(x), 0)
+        layer_case(case, f"{spelled} on shape<{', '.join(map(str, sample))}>, N=2; torch F.interpolate(scale_factor={fs}, "
+                   "mode='nearest') on channels-first, asserted equal to repeat_interleave per axis", fn, x)
+
+
+def keras_simple_rnn(x, w, u, b):
+    """Keras' SimpleRNN written out: h_t = tanh(x_t W + h_{t−1} U + b), h_{−1} = 0."""
+    h, hs = x.new_zeros(x.shape[0], u.shape[0]), []
+    for t in range(x.shape[1]):
+        h = torch.tanh(x[:, t] @ w + h @ u + (0 if b is None else b))
+        hs.append(h)
+    return torch.stack(hs, 1)
+
+
+def simple_rnn_cases():
+    """As recurrent_cases: autograd through Keras' equations, asserted equal to torch.nn.RNN(tanh) with
+    weight_ih = Wᵀ, weight_hh = Uᵀ, bias_ih = b, bias_hh = 0 (Keras' b is bias_ih + bias_hh)."""
+    c, steps = 3, 5
+    for case, units, seq, bias in (("simple_rnn_sequences", 4, True, True), ("simple_rnn", 4, False, True),
+                                   ("simple_rnn_no_bias", 3, True, False)):
+        g = gen(case)
+        x = uniform(g, 2, steps, c)
+        w, u, b = uniform(g, c, units) * 0.7, uniform(g, units, units) * 0.7, uniform(g, units)
+
+        def fn(x, w, u, b=None, seq=seq):
+            hs = keras_simple_rnn(x, w, u, b)
+            return hs if seq else hs[:, -1]
+
+        spelled = f"simple_rnn<{units}{', return_sequences' if seq else ''}{'' if bias else ', no_bias'}>"
+        ref = layer_case(case, f"{spelled} on shape<{steps}, {c}>, N=2; autograd through Keras' equations (h_t = tanh(x_t W + "
+                         "h_{t−1} U + b)), asserted equal to torch nn.RNN(nonlinearity='tanh', batch_first=True"
+                         f"{'' if bias else ', bias=False'}) with W = weight_ih_l0ᵀ, U = weight_hh_l0ᵀ"
+                         + (", b = bias_ih_l0 + bias_hh_l0" if bias else ""), fn, x, (w, u, b) if bias else (w, u))
+
+        module = torch.nn.RNN(c, units, nonlinearity="tanh", batch_first=True, bias=bias)
+        with torch.no_grad():
+            module.weight_ih_l0.copy_(w.t())
+            module.weight_hh_l0.copy_(u.t())
+            if bias:
+                module.bias_ih_l0.copy_(b)
+                module.bias_hh_l0.zero_()
+        xm = x.clone().requires_grad_(True)
+        hs, _ = module(xm)
+        y = hs if seq else hs[:, -1]
+        (y * ref["dy"]).sum().backward()
+        checks = [("y", ref["y"], y), ("dx", ref["dx"], xm.grad), ("dW", ref["grad_0"], module.weight_ih_l0.grad.t()),
+                  ("dU", ref["grad_1"], module.weight_hh_l0.grad.t())]
+        if bias:   # ∂f/∂b = ∂f/∂bias_ih = ∂f/∂bias_hh
+            checks += [("db", ref["grad_2"], module.bias_ih_l0.grad), ("db_hh", ref["grad_2"], module.bias_hh_l0.grad)]
+        for name, mine, theirs in checks:
+            assert_close(case, name, mine, theirs)
+
+
+def new_layer_cases():
+    # layer_normalization over the last axis: F.layer_norm, asserted equal to the formula with the biased variance.
+    for case, spelled, sample, eps, center in (("layer_normalization", "layer_normalization<>", (4, 5), 1e-3, True),
+                                               ("layer_normalization_image", "layer_normalization<>", (3, 2, 6), 1e-3, True),
+                                               ("layer_normalization_no_center_eps1e5",
+                                                "layer_normalization<no_center, epsilon<1, 100000>>", (7,), 1e-5, False)):
+        g = gen(case)
+        c = sample[-1]
+        x = uniform(g, 3, *sample, lo=-2, hi=3)
+        gamma, beta = uniform(g, c, lo=0.5, hi=1.5), uniform(g, c)
+        fn = lambda x, gm, bt=None, c=c, eps=eps: F.layer_norm(x, (c,), gm, bt, eps=eps)
+        mu = x.mean(-1, keepdim=True)
+        formula = (x - mu) / torch.sqrt(((x - mu) ** 2).mean(-1, keepdim=True) + eps) * gamma + (beta if center else 0)
+        assert_close(case, "formula", fn(x, gamma, beta if center else None), formula)
+        layer_case(case, f"{spelled} on shape<{', '.join(map(str, sample))}>, N=3: over the last axis ({c}), ε {eps}; torch "
+                   f"F.layer_norm(x, ({c},), γ, {'β' if center else 'None'}, eps={eps}) (= nn.LayerNorm({c}) on channels-last data); "
+                   f"params γ{', β' if center else ''} (Keras' order)", fn, x, (gamma, beta) if center else (gamma,))
+
+    # prelu: one α per element (Keras' default shared_axes=None), and per channel (shared_axes<1, 2> = nn.PReLU(C)).
+    g = gen("prelu")
+    x, alpha = uniform(g, 3, 4, 5), uniform(g, 4, 5, lo=-0.5, hi=0.8)
+    layer_case("prelu", "prelu<> on shape<4, 5>, N=3: one α per element (alpha (4, 5)), y = x if x > 0 else α x; torch "
+               "torch.where(x > 0, x, α x) (F.prelu has one α per channel only)",
+               lambda x, a: torch.where(x > 0, x, a * x), x, (alpha,))
+    g = gen("prelu_shared_axes_1_2")
+    x, alpha = uniform(g, 2, 3, 4, 2), uniform(g, 1, 1, 2, lo=-0.5, hi=0.8)
+    fn = lambda x, a: channels_last(F.prelu(channels_first(x), a.reshape(-1)))
+    assert_close("prelu_shared_axes_1_2", "where", fn(x, alpha), torch.where(x > 0, x, alpha * x), 0)
+    layer_case("prelu_shared_axes_1_2", "prelu<shared_axes<1, 2>> on shape<3, 4, 2>, N=2: one α per channel (alpha (1, 1, 2), "
+               "Keras' shape); torch F.prelu(channels-first, α.reshape(-1)) (= nn.PReLU(2))", fn, x, (alpha,))
+
+    for case, dims, sample in (("permute_2_1", (2, 1), (4, 5)), ("permute_3_1_2", (3, 1, 2), (3, 4, 2))):
+        g = gen(case)
+        layer_case(case, f"permute<{', '.join(map(str, dims))}> on shape<{', '.join(map(str, sample))}>, N=2; torch "
+                   f"x.permute(0, {', '.join(map(str, dims))})", lambda x, dims=dims: x.permute(0, *dims), uniform(g, 2, *sample))
+
+    g = gen("repeat_vector_3")
+    layer_case("repeat_vector_3", "repeat_vector<3> on shape<5>, N=3; torch x.unsqueeze(1).expand(-1, 3, -1)",
+               lambda x: x.unsqueeze(1).expand(-1, 3, -1), uniform(g, 3, 5))
+
+
+def option_cases():
+    conv_option_cases()
+    conv_transpose_option_cases()
+    pool_option_cases()
+    spatial_option_cases()
+    simple_rnn_cases()
+    new_layer_cases()
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -698,13 +1079,15 @@ def more_optimizer_cases():
         g = gen(case)
         return uniform(g, 3, 5), [uniform(g, 3, 5) for _ in range(STEPS)]
 
-    # Adagrad: torch.optim.Adagrad computes tf.keras 2's form (ε outside the root) exactly.
+    # Adagrad: torch.optim.Adagrad computes tf.keras 2's form (ε outside the root) exactly: cascade's
+    # epsilon_outside_root option (its default is Keras 3's g / √(a + ε)).
     for case, lr, acc0, eps in (("adagrad", 0.1, 0.1, 1e-7), ("adagrad_torch_defaults", 0.01, 0.0, 1e-10)):
         w0, grads = draw(case)
         ws = run_torch_optimizer(lambda p: torch.optim.Adagrad(p, lr=lr, initial_accumulator_value=acc0, eps=eps), w0, grads)
-        optimizer_case(case, f"optimizers::adagrad{{{{.lr = {lr}, .initial_accumulator_value = {acc0}, .epsilon = {eps}}}}}, "
-                       f"{STEPS} steps; torch.optim.Adagrad with the same values (tf.keras 2's ApplyAdagradV2 form, "
-                       "g / (√a + ε); Keras 3 puts ε inside the root)", w0, grads, ws)
+        optimizer_case(case, f"optimizers::adagrad{{{{.lr = {lr}, .initial_accumulator_value = {acc0}, .epsilon = {eps}, "
+                       f".epsilon_outside_root = true}}}}, {STEPS} steps; torch.optim.Adagrad with the same values "
+                       "(tf.keras 2's ApplyAdagradV2 form, g / (√a + ε); Keras 3, cascade's default, puts ε inside the root)",
+                       w0, grads, ws)
 
     # Adadelta: one formula everywhere; the defaults differ.
     for case, lr, rho, eps, who in (("adadelta_keras", 1.0, 0.95, 1e-7, "Keras' ρ and ε (lr 1.0 as standalone Keras ≤ 2.2; "
@@ -744,7 +1127,7 @@ def more_optimizer_cases():
 
 
 # ---------------------------------------------------------------------------------------------------
-# A whole training step: sequential<shape<6, 5, 2>, conv2d<3, 3, 1, same>, batch_norm<>, relu,
+# A whole training step: sequential<shape<6, 5, 2>, conv2d<3, kernel<3>, padding::same>, batch_norm<unbiased_moving_variance>, relu,
 # max_pool2d<2>, flatten, dense<4>, softmax> with categorical cross-entropy (fused with the softmax) and
 # SGD with momentum, two steps on one batch.
 def model_cases():
@@ -779,7 +1162,8 @@ def model_cases():
         arrays[f"loss_{step}"] = loss.detach()
         arrays.update({f"step{step}_param_{k}": q.clone() for k, q in enumerate(params)})
         arrays.update({f"step{step}_buffer_{k}": m.clone() for k, m in enumerate(moving)})
-    save(case, "net::sequential<shape<6, 5, 2>, conv2d<3, 3, 1, padding::same>, batch_norm<>, relu, max_pool2d<2>, "
+    save(case, "net::sequential<shape<6, 5, 2>, conv2d<3, kernel<3>, padding::same>, batch_norm<unbiased_moving_variance>, "
+         "relu, max_pool2d<2>, "
          "flatten, dense<4>, softmax>, N=4, categorical_crossentropy (fused with the softmax), sgd{{.lr = 0.1, "
          ".momentum = 0.9}}: two train::step on one batch; loss_<s>, step<s>_param_<k> and step<s>_buffer_<k> (moving "
          "statistics) after step s. Autograd through the whole model in torch, Keras' SGD written out", **arrays)
@@ -1075,7 +1459,7 @@ def regularized_cases():
 def concat_cases():
     g = gen("concat_dense_identity")
     w1, b1, w2 = uniform(g, 5, 3), uniform(g, 3), uniform(g, 5, 2)
-    layer_case("concat_dense_identity", "net::concat<branch<dense<3>, tanh>, branch<dense<2, glorot_uniform, false>>, "
+    layer_case("concat_dense_identity", "net::concat<branch<dense<3>, tanh>, branch<dense<2, no_bias>>, "
                "branch<>> on shape<5>, N=3: torch.cat((tanh(x W1 + b1), x W2, x), -1); params in branch order",
                lambda x, w1, b1, w2: torch.cat((torch.tanh(x @ w1 + b1), x @ w2, x), -1), uniform(g, 3, 5), (w1, b1, w2))
 
@@ -1087,7 +1471,7 @@ def concat_cases():
         a = F.conv2d(xc, k1.permute(3, 2, 0, 1), c1)
         b = F.conv2d(F.pad(xc, (1, 1, 1, 1)), k3.permute(3, 2, 0, 1), c3)
         return torch.cat((nchw_to_nhwc(a), torch.relu(nchw_to_nhwc(b)), x), -1)
-    layer_case("concat_conv2d", "net::concat<branch<conv2d<3, 1>>, branch<conv2d<2, 3, 1, padding::same>, relu>, "
+    layer_case("concat_conv2d", "net::concat<branch<conv2d<3, kernel<1>>>, branch<conv2d<2, kernel<3>, padding::same>, relu>, "
                "branch<>> on shape<5, 4, 2>, N=2 (Inception-style): torch.cat on the channel axis of NHWC", fn,
                uniform(g, 2, 5, 4, 2), (k1, c1, k3, c3))
 
@@ -1173,15 +1557,42 @@ def composite_model_cases():
          "autograd in torch, Keras' SGD written out", **arrays)
 
 
-def write_manifest():
-    with open(os.path.join(OUT, "MANIFEST.md"), "w") as f:
-        f.write("# Reference fixtures\n\nWritten by `tests/reference/make_reference.py` (do not edit). float64 `.npy`, "
-                "Keras/cascade layouts.\n\n| case | what |\n|---|---|\n")
-        for case, doc in MANIFEST:
-            f.write(f"| `{case}` | {doc} |\n")
+def write_manifest(merge=False):
+    """Writes MANIFEST.md; with merge (only some groups were run), keeps the other cases' rows and puts the rows of
+    the cases written, in the order written, where the first of them was (at the end for new cases, where a full
+    run puts them: option_cases is last)."""
+    path = os.path.join(OUT, "MANIFEST.md")
+    head = ("# Reference fixtures\n\nWritten by `tests/reference/make_reference.py` (do not edit). float64 `.npy`, "
+            "Keras/cascade layouts.\n\n| case | what |\n|---|---|\n")
+    rows = [f"| `{case}` | {doc} |\n" for case, doc in MANIFEST]
+    if merge and os.path.isfile(path):
+        with open(path) as f:
+            old = f.readlines()
+        written = {case for case, _ in MANIFEST}
+        is_written = [line.startswith("| `") and line.split("`")[1] in written for line in old]
+        at = is_written.index(True) if True in is_written else len(old)
+        kept = [line for line, w in zip(old, is_written) if not w]
+        rows, head = kept[:at] + rows + kept[at:], ""
+    with open(path, "w") as f:
+        f.write(head + "".join(rows))
 
 
-def main():
+def main(argv):
+    """make_reference.py [--out DIR] [GROUP ...]: without groups, deletes and rewrites DIR (default fixtures/);
+    with groups (names of the *_cases functions, e.g. option_cases), writes only theirs into DIR, keeping the
+    other fixtures, and merges their rows into DIR/MANIFEST.md."""
+    global OUT
+    if argv[:1] == ["--out"]:
+        OUT, argv = os.path.abspath(argv[1]), argv[2:]
+    if argv:
+        for name in argv:
+            assert name.endswith("_cases") and callable(globals().get(name)), f"no case group {name}"
+        os.makedirs(OUT, exist_ok=True)
+        for name in argv:
+            globals()[name]()
+        write_manifest(merge=True)
+        print(f"{len(MANIFEST)} cases written into {OUT}")
+        return
     if os.path.isdir(OUT):
         shutil.rmtree(OUT)
     os.makedirs(OUT)
@@ -1208,10 +1619,12 @@ def main():
     regularized_cases()
     concat_cases()
     composite_model_cases()
+    option_cases()
     write_manifest()
     total = sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(OUT) for f in fs)
     print(f"{len(MANIFEST)} cases, {total / 1024:.0f} KiB in {OUT}")
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+    main(sys.argv[1:])

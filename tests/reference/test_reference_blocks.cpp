@@ -52,10 +52,10 @@ TEST_CASE_TEMPLATE("reference sampling with a fixed draw", T, float, double) {
 }
 
 TEST_CASE_TEMPLATE("reference concat", T, float, double) {
-    check_layer<cn::concat<cn::branch<ly::dense<3>, ly::tanh>, cn::branch<ly::dense<2, cascade::init::glorot_uniform, false>>,
+    check_layer<cn::concat<cn::branch<ly::dense<3>, ly::tanh>, cn::branch<ly::dense<2, ly::kernel_init<cascade::init::glorot_uniform>, ly::no_bias>>,
                            cn::branch<>>,
                 shape<5>, T>("concat_dense_identity", tol<T>(summed));
-    check_layer<cn::concat<cn::branch<ly::conv2d<3, 1>>, cn::branch<ly::conv2d<2, 3, 1, ly::padding::same>, ly::relu>, cn::branch<>>,
+    check_layer<cn::concat<cn::branch<ly::conv2d<3, ly::kernel<1>>>, cn::branch<ly::conv2d<2, ly::kernel<3>, ly::padding::same>, ly::relu>, cn::branch<>>,
                 shape<5, 4, 2>, T>("concat_conv2d", tol<T>(summed));
 }
 

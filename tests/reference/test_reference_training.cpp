@@ -60,8 +60,11 @@ TEST_CASE_TEMPLATE("reference optimizers", T, float, double) {
 }
 
 TEST_CASE_TEMPLATE("reference optimizers adagrad, adadelta, rmsprop, adamax", T, float, double) {
-    check_optimizer<T>("adagrad", co::adagrad{{.lr = 0.1, .initial_accumulator_value = 0.1, .epsilon = 1e-7}}, tol<T>(elementwise));
-    check_optimizer<T>("adagrad_torch_defaults", co::adagrad{{.lr = 0.01, .initial_accumulator_value = 0.0, .epsilon = 1e-10}},
+    // torch.optim.Adagrad puts ε outside the root (tf.keras 2's form): epsilon_outside_root.
+    check_optimizer<T>("adagrad", co::adagrad{{.lr = 0.1, .initial_accumulator_value = 0.1, .epsilon = 1e-7, .epsilon_outside_root = true}},
+                       tol<T>(elementwise));
+    check_optimizer<T>("adagrad_torch_defaults",
+                       co::adagrad{{.lr = 0.01, .initial_accumulator_value = 0.0, .epsilon = 1e-10, .epsilon_outside_root = true}},
                        tol<T>(elementwise));
     check_optimizer<T>("adadelta_keras", co::adadelta{{.lr = 1.0, .rho = 0.95, .epsilon = 1e-7}}, tol<T>(elementwise));
     check_optimizer<T>("adadelta_torch_defaults", co::adadelta{{.lr = 1.0, .rho = 0.9, .epsilon = 1e-6}}, tol<T>(elementwise));
@@ -75,7 +78,9 @@ TEST_CASE_TEMPLATE("reference optimizers adagrad, adadelta, rmsprop, adamax", T,
 
 TEST_CASE_TEMPLATE("reference training steps of a small CNN with batch norm and a fused softmax", T, float, double) {
     namespace ly = cascade::layers;
-    using cnn = cascade::net::sequential<cascade::shape<6, 5, 2>, ly::conv2d<3, 3, 1, ly::padding::same>, ly::batch_norm<>,
+    // PyTorch updates the moving variance with the unbiased batch variance: unbiased_moving_variance.
+    using cnn = cascade::net::sequential<cascade::shape<6, 5, 2>, ly::conv2d<3, ly::kernel<3>, ly::padding::same>,
+                                         ly::batch_norm<ly::unbiased_moving_variance>,
                                          ly::relu, ly::max_pool2d<2>, ly::flatten, ly::dense<4>, ly::softmax>;
     typename cnn::template on<cascade::backend::cpu, T> net{1};
     cascade::reference::check_training("model_cnn_sgd", net, cl::categorical_crossentropy{}, co::sgd{{.lr = 0.1, .momentum = 0.9}},

@@ -31,8 +31,8 @@ cc::data::dataset<float, 2, 2> spirals(std::size_t n_per_class, std::uint64_t se
 }
 // He initialisation + ReLU: with Keras' defaults (glorot_uniform, zero biases) and tanh, this problem
 // stalls near 62 % for hundreds of epochs — in PyTorch too when given the same initialisation.
-using spiral_mlp = cc::net::sequential<shape<2>, L::dense<64, cc::init::he_uniform>, L::relu,
-                                       L::dense<64, cc::init::he_uniform>, L::relu, L::dense<2>, L::softmax>;
+using spiral_mlp = cc::net::sequential<shape<2>, L::dense<64, L::kernel_init<cc::init::he_uniform>>, L::relu,
+                                       L::dense<64, L::kernel_init<cc::init::he_uniform>>, L::relu, L::dense<2>, L::softmax>;
 } // namespace
 
 TEST_CASE("an MLP learns the two-spirals problem to > 95 % held-out accuracy") {

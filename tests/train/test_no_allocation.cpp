@@ -43,8 +43,8 @@ TEST_CASE("the allocation counter sees tensor allocations") {
 
 TEST_CASE("no allocation in steady-state training steps (conv, batch norm, dropout, dense, Adam, SGD)") {
     using net_t = cc::net::sequential<cc::shape<12, 12, 3>,
-        L::conv2d<8, 3, 1, L::padding::same>, L::batch_norm<>, L::relu, L::max_pool2d<2>,
-        L::conv2d<8, 3, 2>, L::avg_pool2d<2>, L::flatten, L::dropout<cc::ratio<1, 4>>, L::dense<16>, L::sigmoid,
+        L::conv2d<8, L::kernel<3>, L::padding::same>, L::batch_norm<>, L::relu, L::max_pool2d<2>,
+        L::conv2d<8, L::kernel<3>, L::strides<2>>, L::avg_pool2d<2>, L::flatten, L::dropout<cc::ratio<1, 4>>, L::dense<16>, L::sigmoid,
         L::dense<5>, L::softmax>;
     net_t::on<cpu, float> net{1};
     cc::host_tensor<float, 4> x = xt::random::rand<float>({16, 12, 12, 3});
@@ -80,4 +80,28 @@ TEST_CASE("no allocation in steady-state mnist_cnn training steps") {
     const long before = allocations.load();
     for (int i = 0; i < 3; ++i) cc::train::step(net, loss, opt, x, t);
     CHECK(allocations.load() - before == 0);
+}
+
+TEST_CASE("no allocation in steady-state training steps (depthwise and separable convolutions)") {
+    using net_t = cc::net::sequential<cc::shape<9, 9, 3>,
+        L::separable_conv2d<6, L::kernel<3>, L::padding::same, L::depth_multiplier<2>>, L::relu,
+        L::depthwise_conv2d<L::kernel<3>, L::strides<2>, L::depth_multiplier<3>>, L::relu,
+        L::depthwise_conv2d<L::kernel<2>>, L::flatten, L::dense<5>, L::softmax>;
+    net_t::on<cpu, float> net{1};
+    cc::host_tensor<float, 4> x = xt::random::rand<float>({8, 9, 9, 3});
+    cc::host_tensor<float, 2> t = xt::zeros<float>({8, 5});
+    for (std::size_t i = 0; i < 8; ++i) t(i, i % 5) = 1;
+    cc::optimizers::adam adam;
+    cc::losses::categorical_crossentropy loss;
+    for (int threads : {1, 2}) {
+        cc::set_num_threads(threads);
+        cc::train::step(net, loss, adam, x, t);
+        net.forward(x, cc::mode::infer);
+        const long before = allocations.load();
+        for (int i = 0; i < 5; ++i) {
+            cc::train::step(net, loss, adam, x, t);
+            net.forward(x, cc::mode::infer);
+        }
+        CHECK(allocations.load() - before == 0);
+    }
 }

@@ -4,8 +4,11 @@
 //   glorot_normal:  truncated N(0, s), s = sqrt(2 / (fan_in + fan_out)) / .8796 (Keras' correction)
 //   he_uniform:     U(-l, l), l = sqrt(6 / fan_in)                      He et al., ICCV 2015
 //   he_normal:      truncated N(0, s), s = sqrt(2 / fan_in) / .8796
+//   random_uniform<Lo, Hi>: U(lo, hi), ratios, default (−0.05, 0.05): Keras RandomUniform() / 'uniform'
 // Truncation at 2 s by rejection, like Keras' TruncatedNormal. fan_in/fan_out of a conv kernel are
 // (receptive field · in channels) and (receptive field · out channels).
+#include "cascade/tensor/ratio.hpp"
+
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -79,6 +82,19 @@ struct he_normal {
     static void fill(T* p, std::size_t n, std::size_t fan_in, std::size_t, rng& g) {
         const double s = std::sqrt(2.0 / double(fan_in)) / .87962566103423978;
         for (std::size_t i = 0; i < n; ++i) p[i] = T(detail::truncated_normal(g) * s);
+    }
+};
+
+// U(lo, hi) with lo = Lo, hi = Hi (ratios): Keras RandomUniform(minval, maxval), default (−0.05, 0.05), the
+// 'uniform' initializer of Keras' Embedding.
+template <class Lo = ratio<-1, 20>, class Hi = ratio<1, 20>>
+struct random_uniform {
+    static_assert(Lo::num * Hi::den <= Hi::num * Lo::den, "init::random_uniform<Lo, Hi>: Lo must not exceed Hi");
+    static constexpr const char* name = "random_uniform";
+    template <class T>
+    static void fill(T* p, std::size_t n, std::size_t, std::size_t, rng& g) {
+        const double lo = ratio_value<double, Lo>, hi = ratio_value<double, Hi>;
+        for (std::size_t i = 0; i < n; ++i) p[i] = T(lo + (hi - lo) * detail::uniform01(g));
     }
 };
 

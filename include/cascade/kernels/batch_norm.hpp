@@ -31,12 +31,18 @@ void batch_norm_train_forward(const host_tensor<T, R>& x, const host_tensor<T, 1
                                   cache.acc.data());
 }
 
-// moving = momentum · moving + (1 − momentum) · batch; the variance with Bessel's correction
-// (rows / (rows − 1)), as PyTorch and Keras' fused implementation do.
+// moving = momentum · moving + (1 − momentum) · batch. The batch variance is the biased one (divided by
+// rows), as Keras 3 does (ops.moments); unbiased = true multiplies it by Bessel's correction
+// rows / (rows − 1), as PyTorch and tf.keras 2's fused kernel do (1 for a single row).
+template <class T>
+T batch_norm_variance_factor(std::size_t rows, bool unbiased) {
+    return unbiased && rows > 1 ? T(rows) / T(rows - 1) : T(1);
+}
+
 template <class T, std::size_t R>
-void batch_norm_update_moving(const batch_norm_cache<host_tensor<T, R>>& cache, std::size_t rows, T momentum,
+void batch_norm_update_moving(const batch_norm_cache<host_tensor<T, R>>& cache, std::size_t rows, T momentum, bool unbiased,
                               host_tensor<T, 1>& moving_mean, host_tensor<T, 1>& moving_var) {
-    const T bessel = rows > 1 ? T(rows) / T(rows - 1) : T(1);
+    const T bessel = batch_norm_variance_factor<T>(rows, unbiased);
     for (std::size_t j = 0; j < moving_mean.size(); ++j) {
         moving_mean[j] = momentum * moving_mean[j] + (T(1) - momentum) * cache.mean[j];
         moving_var[j] = momentum * moving_var[j] + (T(1) - momentum) * cache.var[j] * bessel;

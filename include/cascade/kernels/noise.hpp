@@ -7,6 +7,7 @@
 #include "cascade/kernels/cpu/noise.hpp"
 #include "cascade/tensor/tensor.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace cascade::kernels {
@@ -16,6 +17,15 @@ template <class T, std::size_t R>
 void add_gaussian_noise(const host_tensor<T, R>& x, T stddev, rng& g, host_tensor<T, R>& y) {
     ensure_shape(y, x.shape());
     cpu::add_gaussian_noise(x.size(), x.data(), stddev, g, y.data());
+}
+
+// m resized to s, m_i = 1 + stddev · z_i, z_i ~ N(0, 1) drawn from g (layers::gaussian_dropout's ε): the
+// draws of add_gaussian_noise on ones, in place.
+template <class T, std::size_t R>
+void gaussian_multiplier(const std::array<std::size_t, R>& s, T stddev, rng& g, host_tensor<T, R>& m) {
+    ensure_shape(m, s);
+    std::fill(m.data(), m.data() + m.size(), T(1));
+    cpu::add_gaussian_noise(m.size(), m.data(), stddev, g, m.data());   // in place: each read precedes its write
 }
 
 // m resized to s, each element keep with probability 1 − rate, else 0.

@@ -1,6 +1,7 @@
 #pragma once
 // Tensor-level 1-, 2- and 3-D pooling on the CPU backend (see kernels/cpu/pool.hpp for the formulas):
 // x of rank R = 3, 4, 5 — (N, W, C), (N, H, W, C), (N, D, H, W, C) — with g the 3-D geometry.
+// g's padding (pd, ph, pw) and output size give 'valid' or TensorFlow 'same' windows (padded cells ignored).
 #include "cascade/kernels/channels_last.hpp"
 #include "cascade/kernels/cpu/pool.hpp"
 #include "cascade/tensor/tensor.hpp"

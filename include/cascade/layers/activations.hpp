@@ -9,6 +9,7 @@
 // template arguments are not accepted by clang 14 / hipcc 5.2 (docs/decisions/0003).
 #include "cascade/kernels/activation.hpp"
 #include "cascade/layers/concepts.hpp"
+#include "cascade/layers/hyperparameters.hpp"
 #include "cascade/tensor/ratio.hpp"
 
 namespace cascade::layers {
@@ -43,17 +44,19 @@ CASCADE_ACTIVATION_LAYER(tanh, y)
 CASCADE_ACTIVATION_LAYER(softmax, y)
 #undef CASCADE_ACTIVATION_LAYER
 
-template <class Alpha = ratio<3, 10>>
-struct leaky_relu : detail::elementwise_layer<leaky_relu<Alpha>> {
+template <class Alpha_as_ratio_eg_ratio_3_10 = ratio<3, 10>>
+struct leaky_relu : detail::elementwise_layer<leaky_relu<Alpha_as_ratio_eg_ratio_3_10>> {
+    using Alpha = Alpha_as_ratio_eg_ratio_3_10;
     static constexpr const char* name = "leaky_relu";
     template <class In, class B, class T>
     struct impl : no_params {
         using no_params::no_params;
         using tensor = typename B::template tensor<T, In::rank + 1>;
-        static constexpr T a = T(Alpha::num) / T(Alpha::den);
-        void forward(const tensor& x, tensor& y, mode) { kernels::leaky_relu_forward(x, y, a); }
+        ratio_setting<Alpha> alpha;   // run-time hyper-parameter "alpha" (layers/hyperparameters.hpp)
+        auto hyperparameters() { return std::array{hyperparameter{"alpha", &alpha.value, rules::finite, "finite"}}; }
+        void forward(const tensor& x, tensor& y, mode) { kernels::leaky_relu_forward(x, y, alpha.template as<T>()); }
         void backward(const tensor& x, const tensor&, const tensor& dy, tensor* dx) {
-            if (dx) kernels::leaky_relu_backward(x, dy, *dx, a);
+            if (dx) kernels::leaky_relu_backward(x, dy, *dx, alpha.template as<T>());
         }
     };
 };

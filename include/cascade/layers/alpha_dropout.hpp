@@ -10,14 +10,16 @@
 #include "cascade/kernels/activation.hpp"
 #include "cascade/kernels/noise.hpp"
 #include "cascade/layers/concepts.hpp"
+#include "cascade/layers/hyperparameters.hpp"
 #include "cascade/tensor/ratio.hpp"
 
 #include <cmath>
 
 namespace cascade::layers {
 
-template <class Rate>
+template <class Rate_as_ratio_eg_ratio_1_10>
 struct alpha_dropout : any_input {
+    using Rate = Rate_as_ratio_eg_ratio_1_10;
     static_assert(Rate::num >= 0 && Rate::num < Rate::den, "alpha_dropout<Rate>: the rate must be in [0, 1)");
     static constexpr const char* name = "alpha_dropout";
     template <class In>
@@ -26,7 +28,7 @@ struct alpha_dropout : any_input {
     template <class In, class B, class T>
     struct impl : no_params {
         using tensor = typename B::template tensor<T, In::rank + 1>;
-        static constexpr double p = double(Rate::num) / double(Rate::den);
+        ratio_setting<Rate> rate;   // run-time hyper-parameter "rate" (layers/hyperparameters.hpp)
         static constexpr double alpha_p = -1.6732632423543772 * 1.0507009873554805;   // −λα
         rng engine;
         tensor scale;    // a·k: a where kept, 0 where dropped
@@ -34,8 +36,10 @@ struct alpha_dropout : any_input {
         bool masked = false;
 
         explicit impl(rng& g) : engine(g()) {}
+        auto hyperparameters() { return std::array{hyperparameter{"rate", &rate.value, rules::unit_interval_open, "in [0, 1)"}}; }
         void forward(const tensor& x, tensor& y, mode m) {
-            masked = m == mode::train && Rate::num > 0;
+            const double p = rate.value;
+            masked = m == mode::train && p > 0;
             if (!masked) return kernels::copy(x, y);
             const double a = 1 / std::sqrt((1 - p) * (1 + p * alpha_p * alpha_p)), b = -a * alpha_p * p;
             kernels::dropout_mask(x.shape(), p, T(a), engine, scale);

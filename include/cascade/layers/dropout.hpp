@@ -7,12 +7,14 @@
 #include "cascade/init/on_host.hpp"
 #include "cascade/kernels/activation.hpp"
 #include "cascade/layers/concepts.hpp"
+#include "cascade/layers/hyperparameters.hpp"
 #include "cascade/tensor/ratio.hpp"
 
 namespace cascade::layers {
 
-template <class Rate>
+template <class Rate_as_ratio_eg_ratio_3_10>
 struct dropout : any_input {
+    using Rate = Rate_as_ratio_eg_ratio_3_10;
     static_assert(Rate::num >= 0 && Rate::num < Rate::den, "dropout<Rate>: the rate must be in [0, 1)");
     static constexpr const char* name = "dropout";
     template <class In>
@@ -24,15 +26,20 @@ struct dropout : any_input {
         rng engine;
         tensor mask;
         bool masked = false;   // whether the last forward applied a mask (training) or copied (inference)
+        ratio_setting<Rate> rate;   // run-time hyper-parameter "rate" (layers/hyperparameters.hpp)
 
         explicit impl(rng& g) : engine(g()) {}
+        auto hyperparameters() { return std::array{hyperparameter{"rate", &rate.value, rules::unit_interval_open, "in [0, 1)"}}; }
         void forward(const tensor& x, tensor& y, mode m) {
-            masked = m == mode::train && Rate::num > 0;
+            const bool is_default = rate.value == ratio_value<double, Rate>;
+            masked = m == mode::train && rate.value > 0;
             if (!masked) return kernels::copy(x, y);
             ensure_shape(mask, x.shape());
-            // Keep iff u >= p with u uniform on 2^32 levels: two decisions per 64-bit draw.
-            const std::uint64_t threshold = std::uint64_t((long double)(Rate::num) / Rate::den * 4294967296.0L);
-            const T keep = T(Rate::den) / T(Rate::den - Rate::num);
+            // Keep iff u >= p with u uniform on 2^32 levels: two decisions per 64-bit draw. (The default rate is
+            // evaluated from the ratio exactly, as before run-time rates existed.)
+            const long double p = is_default ? (long double)(Rate::num) / Rate::den : (long double)rate.value;
+            const std::uint64_t threshold = std::uint64_t(p * 4294967296.0L);
+            const T keep = is_default ? T(Rate::den) / T(Rate::den - Rate::num) : T(1 / (1 - rate.value));
             // The mask is drawn on the host (staged and copied on a GPU backend), so a seed gives the same
             // masks on every backend.
             init::on_host(mask, [&](T* p, std::size_t n) {

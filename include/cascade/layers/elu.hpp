@@ -8,12 +8,14 @@
 // arguments are not accepted by clang 14 / hipcc 5.2 (docs/decisions/0003).
 #include "cascade/kernels/smooth_activation.hpp"
 #include "cascade/layers/concepts.hpp"
+#include "cascade/layers/hyperparameters.hpp"
 #include "cascade/tensor/ratio.hpp"
 
 namespace cascade::layers {
 
-template <class Alpha = ratio<1, 1>>
+template <class Alpha_as_ratio_eg_ratio_1_1 = ratio<1, 1>>
 struct elu : any_input {
+    using Alpha = Alpha_as_ratio_eg_ratio_1_1;
     static constexpr const char* name = "elu";
     template <class In>
     using output_shape = In;
@@ -22,10 +24,11 @@ struct elu : any_input {
     struct impl : no_params {
         using no_params::no_params;
         using tensor = typename B::template tensor<T, In::rank + 1>;
-        static constexpr T a = ratio_value<T, Alpha>;
-        void forward(const tensor& x, tensor& y, mode) { kernels::elu_forward(x, y, a); }
+        ratio_setting<Alpha> alpha;   // run-time hyper-parameter "alpha" (layers/hyperparameters.hpp)
+        auto hyperparameters() { return std::array{hyperparameter{"alpha", &alpha.value, rules::finite, "finite"}}; }
+        void forward(const tensor& x, tensor& y, mode) { kernels::elu_forward(x, y, alpha.template as<T>()); }
         void backward(const tensor& x, const tensor& y, const tensor& dy, tensor* dx) {
-            if (dx) kernels::elu_backward(x, y, dy, *dx, a);
+            if (dx) kernels::elu_backward(x, y, dy, *dx, alpha.template as<T>());
         }
     };
 };

@@ -10,12 +10,14 @@
 #include "cascade/kernels/activation.hpp"
 #include "cascade/kernels/noise.hpp"
 #include "cascade/layers/concepts.hpp"
+#include "cascade/layers/hyperparameters.hpp"
 #include "cascade/tensor/ratio.hpp"
 
 namespace cascade::layers {
 
-template <class Stddev>
+template <class Stddev_as_ratio_eg_ratio_1_10>
 struct gaussian_noise : any_input {
+    using Stddev = Stddev_as_ratio_eg_ratio_1_10;
     static_assert(Stddev::num >= 0, "gaussian_noise<Stddev>: the standard deviation must be >= 0");
     static constexpr const char* name = "gaussian_noise";
     template <class In>
@@ -24,12 +26,13 @@ struct gaussian_noise : any_input {
     template <class In, class B, class T>
     struct impl : no_params {
         using tensor = typename B::template tensor<T, In::rank + 1>;
-        static constexpr T stddev = ratio_value<T, Stddev>;
+        ratio_setting<Stddev> stddev;   // run-time hyper-parameter "stddev" (layers/hyperparameters.hpp)
         rng engine;
 
         explicit impl(rng& g) : engine(g()) {}
+        auto hyperparameters() { return std::array{hyperparameter{"stddev", &stddev.value, rules::non_negative, "non-negative"}}; }
         void forward(const tensor& x, tensor& y, mode m) {
-            if (m == mode::train && Stddev::num > 0) kernels::add_gaussian_noise(x, stddev, engine, y);
+            if (m == mode::train && stddev.value > 0) kernels::add_gaussian_noise(x, stddev.template as<T>(), engine, y);
             else kernels::copy(x, y);
         }
         // The noise does not depend on x: the gradient is the identity in both modes.

@@ -1,29 +1,41 @@
 #pragma once
-// max_pool3d<Pool, Stride = Pool> and avg_pool3d<Pool, Stride = Pool>: 3-D pooling over channels-last
-// volumes with 'valid' windows (Keras MaxPooling3D / AveragePooling3D defaults; PyTorch nn.MaxPool3d /
-// nn.AvgPool3d on (N, C, D, H, W)).
-//   y[n, oz, oy, ox, c] = max (or mean) of x[n, oz·s + i, oy·s + j, ox·s + l, c], 0 ≤ i, j, l < Pool
-//   x (N, D, H, W, C) → y (N, (D − Pool) / s + 1, (H − Pool) / s + 1, (W − Pool) / s + 1, C); no parameters.
-//   Backward as in pool2d (pool_nd.hpp); mean spreads dy / Pool³.
+// max_pool3d<Pool, Options...> and avg_pool3d<Pool, Options...>: 3-D pooling over channels-last samples
+// (Keras MaxPooling3D / AveragePooling3D; PyTorch nn.MaxPool3d / nn.AvgPool3d on (N, C, D, H, W)).
+//   x (N, D, H, W, C) → y (N, OD, OH, OW, C); e.g. max_pool3d<2>, avg_pool3d<3, strides<1>, padding::same>
+//   Options: strides<S…> (default: the pool size), padding::valid (default) | padding::same. No parameters.
+//   Formulas, 'same' rule and backward: pool_nd.hpp.
 #include "cascade/layers/pool_nd.hpp"
 
 namespace cascade::layers {
 
-template <pool_kind Kind, std::size_t Pool, std::size_t Stride>
-struct pool3d : pool_nd<3, Kind, Pool, Stride> {
-    using base = pool_nd<3, Kind, Pool, Stride>;
-    static constexpr const char* name = Kind == pool_kind::max ? "max_pool3d" : "avg_pool3d";
-
+template <extent Pool, class... Opts>
+struct max_pool3d : pool_nd<3, pool_kind::max, Pool, Opts...> {
+    using base = pool_nd<3, pool_kind::max, Pool, Opts...>;
+    static constexpr const char* name = "max_pool3d";
     template <class In>
     static constexpr void check() {
-        static_assert(base::template has_rank<In>, "pool3d: input must be a volume (D, H, W, C) per sample");
-        static_assert(!base::template has_rank<In> || base::template fits<In>, "pool3d: pooling window is larger than the input volume");
+        base::check_common();
+        if constexpr (base::options_valid) {
+            static_assert(base::template has_rank<In>, "max_pool3d: input must be a volume (D, H, W, C) per sample");
+            static_assert(!base::template has_rank<In> || base::template fits<In>,
+                          "max_pool3d: pooling window is larger than the input volume (use padding::same or a smaller pool)");
+        }
     }
 };
 
-template <std::size_t Pool, std::size_t Stride = Pool>
-using max_pool3d = pool3d<pool_kind::max, Pool, Stride>;
-template <std::size_t Pool, std::size_t Stride = Pool>
-using avg_pool3d = pool3d<pool_kind::average, Pool, Stride>;
+template <extent Pool, class... Opts>
+struct avg_pool3d : pool_nd<3, pool_kind::average, Pool, Opts...> {
+    using base = pool_nd<3, pool_kind::average, Pool, Opts...>;
+    static constexpr const char* name = "avg_pool3d";
+    template <class In>
+    static constexpr void check() {
+        base::check_common();
+        if constexpr (base::options_valid) {
+            static_assert(base::template has_rank<In>, "avg_pool3d: input must be a volume (D, H, W, C) per sample");
+            static_assert(!base::template has_rank<In> || base::template fits<In>,
+                          "avg_pool3d: pooling window is larger than the input volume (use padding::same or a smaller pool)");
+        }
+    }
+};
 
 } // namespace cascade::layers

@@ -16,7 +16,7 @@ constexpr bool has_axis(std::size_t dims, std::size_t a) { return a + dims >= 3;
 // Output size and leading padding of kernel axis a for sample shape In; a missing axis is {1, 0}.
 // Stays well-formed (out ≥ 1 where the rank is wrong) so that a rejected In gives one diagnostic.
 template <std::size_t Dims, class In>
-constexpr padded_axis axis_of(std::size_t a, padding p, std::size_t k, std::size_t s, std::size_t d = 1) {
+constexpr padded_axis axis_of(std::size_t a, padding_mode p, std::size_t k, std::size_t s, std::size_t d = 1) {
     if (!has_axis(Dims, a)) return {1, 0};
     return pad_axis(p, In::dim_or(a + Dims - 3, d * (k - 1) + 1), k, s, d);
 }

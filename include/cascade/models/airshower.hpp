@@ -18,12 +18,12 @@
 namespace cascade::models {
 
 template <class... Output>
-using airshower_cnn = net::sequential<shape<9, 9, 2>,                // (N, 9, 9, 2)  log10(1 + muons), time
-    layers::conv2d<16, 3, 1, layers::padding::same>, layers::relu,   // (N, 9, 9, 16)
-    layers::conv2d<32, 3, 1, layers::padding::same>, layers::relu,   // (N, 9, 9, 32)
-    layers::conv2d<32, 3, 2, layers::padding::same>, layers::relu,   // (N, 5, 5, 32)
-    layers::flatten,                                                 // (N, 800)
-    layers::dense<64>, layers::relu,                                 // (N, 64)
+using airshower_cnn = net::sequential<shape<9, 9, 2>,                                                // (N, 9, 9, 2)  log10(1 + muons), time
+    layers::conv2d<16, layers::kernel<3>, layers::padding::same>, layers::relu,                      // (N, 9, 9, 16)
+    layers::conv2d<32, layers::kernel<3>, layers::padding::same>, layers::relu,                      // (N, 9, 9, 32)
+    layers::conv2d<32, layers::kernel<3>, layers::strides<2>, layers::padding::same>, layers::relu,  // (N, 5, 5, 32)
+    layers::flatten,                                                                                 // (N, 800)
+    layers::dense<64>, layers::relu,                                                                 // (N, 64)
     Output...>;
 
 using airshower_xmax = airshower_cnn<layers::dense<1>>;                    // (N, 1)  (Xmax − 750) / 100 g/cm²

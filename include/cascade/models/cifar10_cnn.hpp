@@ -22,21 +22,21 @@
 
 namespace cascade::models {
 
-using cifar10_cnn = net::sequential<shape<32, 32, 3>,   // (N, 32, 32, 3)
-    layers::conv2d<32, 5, 2>,                           // (N, 14, 14, 32)     2,432
-    layers::relu,                                       // (N, 14, 14, 32)
-    layers::dropout<ratio<1, 4>>,                       // (N, 14, 14, 32)
-    layers::conv2d<64, 5, 2>,                           // (N, 5, 5, 64)      51,264
-    layers::relu,                                       // (N, 5, 5, 64)
-    layers::dropout<ratio<1, 4>>,                       // (N, 5, 5, 64)
-    layers::conv2d<128, 5>,                             // (N, 1, 1, 128)    204,928
-    layers::relu,                                       // (N, 1, 1, 128)
-    layers::dropout<ratio<1, 4>>,                       // (N, 1, 1, 128)
-    layers::flatten,                                    // (N, 128)
-    layers::dense<128>,                                 // (N, 128)           16,512
-    layers::relu,                                       // (N, 128)
-    layers::dropout<ratio<1, 2>>,                       // (N, 128)
-    layers::dense<10>,                                  // (N, 10)             1,290
-    layers::softmax>;                                   // (N, 10)
+using cifar10_cnn = net::sequential<shape<32, 32, 3>,           // (N, 32, 32, 3)
+    layers::conv2d<32, layers::kernel<5>, layers::strides<2>>,  // (N, 14, 14, 32)     2,432
+    layers::relu,                                               // (N, 14, 14, 32)
+    layers::dropout<ratio<1, 4>>,                               // (N, 14, 14, 32)
+    layers::conv2d<64, layers::kernel<5>, layers::strides<2>>,  // (N, 5, 5, 64)      51,264
+    layers::relu,                                               // (N, 5, 5, 64)
+    layers::dropout<ratio<1, 4>>,                               // (N, 5, 5, 64)
+    layers::conv2d<128, layers::kernel<5>>,                     // (N, 1, 1, 128)    204,928
+    layers::relu,                                               // (N, 1, 1, 128)
+    layers::dropout<ratio<1, 4>>,                               // (N, 1, 1, 128)
+    layers::flatten,                                            // (N, 128)
+    layers::dense<128>,                                         // (N, 128)           16,512
+    layers::relu,                                               // (N, 128)
+    layers::dropout<ratio<1, 2>>,                               // (N, 128)
+    layers::dense<10>,                                          // (N, 10)             1,290
+    layers::softmax>;                                           // (N, 10)
 
 } // namespace cascade::models

@@ -49,8 +49,8 @@ namespace cascade::models {
 
 namespace dcnn_detail {
 template <std::size_t Filters>
-using conv = layers::conv2d<Filters, 3, 1, layers::padding::same>;
-using bn = layers::batch_norm<ratio<9, 10>>;   // momentum 0.9, ε = 1e-3
+using conv = layers::conv2d<Filters, layers::kernel<3>, layers::padding::same>;
+using bn = layers::batch_norm<layers::momentum<9, 10>>;   // momentum 0.9, ε = 1e-3
 } // namespace dcnn_detail
 
 using cifar10_dcnn = net::sequential<shape<32, 32, 3>,                // (N, 32, 32, 3)

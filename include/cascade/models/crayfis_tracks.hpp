@@ -23,20 +23,20 @@
 namespace cascade::models {
 
 template <std::size_t Size = 40>
-using crayfis_tracks_net = net::sequential<shape<Size, Size, 1>,    // (n, 40, 40, 1)
-    layers::conv2d<8, 3, 1, layers::padding::same>,                  // (n, 40, 40, 8)
-    layers::relu,                                                    // (n, 40, 40, 8)
-    layers::max_pool2d<2>,                                           // (n, 20, 20, 8)
-    layers::conv2d<16, 3, 1, layers::padding::same>,                 // (n, 20, 20, 16)
-    layers::relu,                                                    // (n, 20, 20, 16)
-    layers::max_pool2d<2>,                                           // (n, 10, 10, 16)
-    layers::conv2d<32, 3, 1, layers::padding::same>,                 // (n, 10, 10, 32)
-    layers::relu,                                                    // (n, 10, 10, 32)
-    layers::global_max_pooling2d,                                    // (n, 32)
-    layers::dense<32>,                                               // (n, 32)
-    layers::relu,                                                    // (n, 32)
-    layers::dense<1>,                                                // (n, 1)
-    layers::sigmoid>;                                                // (n, 1)
+using crayfis_tracks_net = net::sequential<shape<Size, Size, 1>,   // (n, 40, 40, 1)
+    layers::conv2d<8, layers::kernel<3>, layers::padding::same>,   // (n, 40, 40, 8)
+    layers::relu,                                                  // (n, 40, 40, 8)
+    layers::max_pool2d<2>,                                         // (n, 20, 20, 8)
+    layers::conv2d<16, layers::kernel<3>, layers::padding::same>,  // (n, 20, 20, 16)
+    layers::relu,                                                  // (n, 20, 20, 16)
+    layers::max_pool2d<2>,                                         // (n, 10, 10, 16)
+    layers::conv2d<32, layers::kernel<3>, layers::padding::same>,  // (n, 10, 10, 32)
+    layers::relu,                                                  // (n, 10, 10, 32)
+    layers::global_max_pooling2d<>,                                // (n, 32)
+    layers::dense<32>,                                             // (n, 32)
+    layers::relu,                                                  // (n, 32)
+    layers::dense<1>,                                              // (n, 1)
+    layers::sigmoid>;                                              // (n, 1)
 
 using crayfis_tracks = crayfis_tracks_net<>;
 

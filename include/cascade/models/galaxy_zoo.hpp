@@ -98,11 +98,11 @@ struct galaxy_zoo_output {
 
 // The shared per-view convolution stack: (45, 45, 3) → (512).
 using galaxy_zoo_view = net::block<
-    layers::conv2d<32, 6>, layers::relu, layers::max_pool2d<2>,     // (40, 40, 32) → (20, 20, 32)
-    layers::conv2d<64, 5>, layers::relu, layers::max_pool2d<2>,     // (16, 16, 64) → (8, 8, 64)
-    layers::conv2d<128, 3>, layers::relu,                           // (6, 6, 128)
-    layers::conv2d<128, 3>, layers::relu, layers::max_pool2d<2>,    // (4, 4, 128) → (2, 2, 128)
-    layers::flatten>;                                               // (512)
+    layers::conv2d<32, layers::kernel<6>>, layers::relu, layers::max_pool2d<2>,   // (40, 40, 32) → (20, 20, 32)
+    layers::conv2d<64, layers::kernel<5>>, layers::relu, layers::max_pool2d<2>,   // (16, 16, 64) → (8, 8, 64)
+    layers::conv2d<128, layers::kernel<3>>, layers::relu,                         // (6, 6, 128)
+    layers::conv2d<128, layers::kernel<3>>, layers::relu, layers::max_pool2d<2>,  // (4, 4, 128) → (2, 2, 128)
+    layers::flatten>;                                                             // (512)
 
 template <std::size_t Views, std::size_t Units>
 using galaxy_zoo_net = net::sequential<shape<Views, 45, 45, 3>,   // (N, Views, 45, 45, 3)

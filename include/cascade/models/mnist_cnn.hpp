@@ -12,12 +12,12 @@
 
 namespace cascade::models {
 
-using mnist_cnn = net::sequential<shape<28, 28, 1>,   // (N, 28, 28, 1)
-    layers::conv2d<32, 5>,                            // (N, 24, 24, 32)
-    layers::relu,                                     // (N, 24, 24, 32)
-    layers::max_pool2d<2>,                            // (N, 12, 12, 32)
-    layers::flatten,                                  // (N, 4608)
-    layers::dense<10>,                                // (N, 10)
-    layers::softmax>;                                 // (N, 10)
+using mnist_cnn = net::sequential<shape<28, 28, 1>,  // (N, 28, 28, 1)
+    layers::conv2d<32, layers::kernel<5>>,           // (N, 24, 24, 32)
+    layers::relu,                                    // (N, 24, 24, 32)
+    layers::max_pool2d<2>,                           // (N, 12, 12, 32)
+    layers::flatten,                                 // (N, 4608)
+    layers::dense<10>,                               // (N, 10)
+    layers::softmax>;                                // (N, 10)
 
 } // namespace cascade::models

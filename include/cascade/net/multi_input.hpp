@@ -5,7 +5,7 @@
 // a cVAE's encoder (x ⊕ condition), or a detector image with per-event scalars.
 //
 //   using disc = net::multi_input<
-//       net::inputs<net::sequential<shape<28, 28, 1>, layers::conv2d<16, 5>, layers::relu, layers::flatten>,
+//       net::inputs<net::sequential<shape<28, 28, 1>, layers::conv2d<16, layers::kernel<5>>, layers::relu, layers::flatten>,
 //                   net::sequential<shape<10>, layers::dense<16>>>,        // the class label, one-hot
 //       layers::dense<64>, layers::relu, layers::dense<1>>;             // on (N, 9216 + 16)
 //   disc::on<backend::cpu, float> d{seed};

@@ -12,8 +12,13 @@
 // Activation buffers are resized only when the batch size changes, so a steady-state training step
 // allocates nothing.
 #include "cascade/layers/concepts.hpp"
+#include "cascade/layers/hyperparameters.hpp"
+#include "cascade/layers/named.hpp"
+#include "cascade/net/repeat.hpp"
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -123,6 +128,20 @@ struct sequential {
     template <class B, class T>
     using on = std::conditional_t<valid, network<B, T, shapes, Ls...>, invalid_network>;
 };
+
+namespace detail {
+template <class In, class List>
+struct sequential_of;
+template <class In, class... Ls>
+struct sequential_of<In, layer_list<Ls...>> {
+    using type = sequential<In, Ls...>;
+};
+} // namespace detail
+
+// A chain with net::repeat<N, ...> elements is the chain with the copies spliced in (net/repeat.hpp).
+template <class In, class... Ls>
+    requires(detail::is_repeat<Ls> || ...)
+struct sequential<In, Ls...> : detail::sequential_of<In, typename detail::expand_layers<Ls...>::type>::type {};
 
 template <class B, class T, class Shapes, class... Ls>
 class network {
@@ -236,9 +255,73 @@ public:
         return std::apply([](auto&... l) { return std::tuple_cat(buffers_of(l)...); }, layers_);
     }
     template <std::size_t K> auto& layer() { return std::get<K>(layers_); }
+
+    // Layer k's name: a layers::named<> name, else "<type>_<k>" as in summary() ("dropout_3").
+    static std::string layer_name(std::size_t k) {
+        CASCADE_CHECK(k < depth, "sequential: layer index ", k, " is out of range (the network has ", depth, " layers)");
+        std::string out;
+        [&]<std::size_t... K>(std::index_sequence<K...>) {
+            ((K == k ? void(out = layers::is_user_named<layer_type<K>>
+                                      ? std::string(layer_type<K>::name)
+                                      : std::string(layer_type<K>::name) + "_" + std::to_string(K))
+                     : void()),
+             ...);
+        }(seq{});
+        return out;
+    }
+    // The index of the layer called `name` (see layer_name).
+    static std::size_t layer_index(std::string_view name) {
+        for (std::size_t k = 0; k < depth; ++k)
+            if (layer_name(k) == name) return k;
+        CASCADE_CHECK(false, "sequential: no layer is called '", std::string(name), "' (layers are called ", all_layer_names(), ")");
+        return depth;
+    }
+
+    // Run-time hyper-parameters (layers/hyperparameters.hpp): set or read `key` of layer k.
+    void set_hyperparameter(std::size_t k, std::string_view key, double value) {
+        CASCADE_CHECK(k < depth, "set_hyperparameter: layer index ", k, " is out of range (the network has ", depth, " layers)");
+        bool done = false;
+        std::string names;
+        [&]<std::size_t... K>(std::index_sequence<K...>) {
+            ((K == k ? void((done = layers::detail::set_hyperparameter(std::get<K>(layers_), key, value, layer_name(K)),
+                             names = layers::detail::hyperparameter_names(std::get<K>(layers_))))
+                     : void()),
+             ...);
+        }(seq{});
+        CASCADE_CHECK(done, "set_hyperparameter: layer ", layer_name(k), " has no hyper-parameter '", std::string(key),
+                      "' (it has: ", names, ")");
+    }
+    void set_hyperparameter(std::string_view layer, std::string_view key, double value) {
+        set_hyperparameter(layer_index(layer), key, value);
+    }
+    double hyperparameter(std::size_t k, std::string_view key) {
+        CASCADE_CHECK(k < depth, "hyperparameter: layer index ", k, " is out of range (the network has ", depth, " layers)");
+        double v = 0;
+        bool found = false;
+        std::string names;
+        [&]<std::size_t... K>(std::index_sequence<K...>) {
+            ((K == k ? void((found = layers::detail::get_hyperparameter(std::get<K>(layers_), key, v),
+                             names = layers::detail::hyperparameter_names(std::get<K>(layers_))))
+                     : void()),
+             ...);
+        }(seq{});
+        CASCADE_CHECK(found, "hyperparameter: layer ", layer_name(k), " has no hyper-parameter '", std::string(key),
+                      "' (it has: ", names, ")");
+        return v;
+    }
+    double hyperparameter(std::string_view layer, std::string_view key) { return hyperparameter(layer_index(layer), key); }
     // The gradient buffer of layer K's output: train::step writes the loss gradient into grad_at<depth-1>
     // (or, fused with a final activation, into grad_at<depth-2>) and back-propagates from there.
     template <std::size_t K> act_tensor<K + 1>& grad_at() { return std::get<K>(grads_); }
+
+private:
+    static std::string all_layer_names() {
+        std::string s;
+        for (std::size_t k = 0; k < depth; ++k) s += (k ? ", " : "") + layer_name(k);
+        return s;
+    }
+
+public:
     template <std::size_t K> const auto& output() const { return std::get<K>(acts_); }
     const output_tensor& output() const { return std::get<depth - 1>(acts_); }
 };

@@ -53,7 +53,7 @@ void summary_rows(Net& net, const Line& line, const std::string& prefix) {
              auto& l = net.template layer<K>();
              std::size_t n = count_elements(l.params());
              if constexpr (layers::has_buffers<std::remove_cvref_t<decltype(l)>>) n += count_elements(l.buffers());
-             line(" " + prefix + std::string(Net::template layer_type<K>::name) + "_" + std::to_string(K), shp.str(),
+             line(" " + prefix + Net::layer_name(K), shp.str(),
                   group_thousands(n));
          }()),
          ...);

@@ -1,12 +1,14 @@
 #pragma once
 // adagrad: per-coordinate learning rates from the running sum of squared gradients (Duchi, Hazan &
-// Singer, JMLR 2011), as tf.keras 2.x (ApplyAdagradV2) and PyTorch compute it:
+// Singer, JMLR 2011), in Keras 3's form (keras/src/optimizers/adagrad.py; tf.keras >= 2.11 likewise):
 //   a ← a + g²            (a starts at initial_accumulator_value)
-//   w ← w − lr · g / (√a + ε)
-// Defaults are Keras': lr 1e-3, initial_accumulator_value 0.1, ε 1e-7.
-// PyTorch Adagrad: lr 1e-2, initial_accumulator_value 0, eps 1e-10 (and an lr_decay, not provided here).
-// Keras 3 puts ε inside the root, g / √(a + ε); with a ≥ 0.1 and ε = 1e-7 the difference is below 1e-6
-// relative.
+//   w ← w − lr · g / √(a + ε)
+// epsilon_outside_root = true gives the legacy form of PyTorch (torch.optim.Adagrad), tf.keras < 2.11
+// (ApplyAdagradV2) and the paper: w ← w − lr · g / (√a + ε).
+// Defaults are Keras': lr 1e-3, initial_accumulator_value 0.1, ε 1e-7. With a ≥ 0.1 and ε = 1e-7 the two
+// forms differ by less than 1e-6 relative; with PyTorch's a₀ = 0 they differ much more in the first steps.
+// PyTorch Adagrad: adagrad{{.lr = 1e-2, .initial_accumulator_value = 0, .epsilon = 1e-10,
+// .epsilon_outside_root = true}} (its lr_decay is not provided here).
 #include "cascade/optimizers/state.hpp"
 #include "cascade/tensor/tensor.hpp"
 
@@ -20,6 +22,8 @@ struct adagrad_options {
     double lr = 1e-3;
     double initial_accumulator_value = 0.1;
     double epsilon = 1e-7;
+    // false: Keras 3's g / √(a + ε); true: PyTorch's / legacy g / (√a + ε).
+    bool epsilon_outside_root = false;
 };
 
 struct adagrad {
@@ -34,7 +38,7 @@ struct adagrad {
         using T = typename P::value_type;
         if constexpr (!is_host_tensor<P>) {   // a device tensor: the backend's fused kernel (found by ADL)
             auto& ad = state_.backend_slot<P>(k, 0, [&] { return full_like(w, T(opt.initial_accumulator_value)); });
-            adagrad_update_on_device(w, g, ad, T(opt.lr), T(opt.epsilon));
+            adagrad_update_on_device(w, g, ad, T(opt.lr), T(opt.epsilon), opt.epsilon_outside_root);
             return;
         }
         const std::size_t n = w.size();
@@ -44,10 +48,18 @@ struct adagrad {
         const T lr = T(opt.lr), eps = T(opt.epsilon);
         T* pw = w.data();
         const T* pg = g.data();
+        if (opt.epsilon_outside_root) {
 #pragma omp simd
-        for (std::size_t i = 0; i < n; ++i) {
-            a[i] += pg[i] * pg[i];
-            pw[i] -= lr * pg[i] / (std::sqrt(a[i]) + eps);
+            for (std::size_t i = 0; i < n; ++i) {
+                a[i] += pg[i] * pg[i];
+                pw[i] -= lr * pg[i] / (std::sqrt(a[i]) + eps);
+            }
+        } else {
+#pragma omp simd
+            for (std::size_t i = 0; i < n; ++i) {
+                a[i] += pg[i] * pg[i];
+                pw[i] -= lr * pg[i] / std::sqrt(a[i] + eps);
+            }
         }
     }
 

@@ -1,18 +1,24 @@
 #pragma once
-// Spatial re-layout of channels-last images on raw arrays, x (n, h, w, c): zero padding, cropping and
-// integer-factor up-sampling (nearest and bilinear). Channels are the contiguous, vectorised axis.
-//   zero_pad2d   y (n, h + t + b, w + l + r, c): y[i, t + y', l + x', k] = x[i, y', x', k], 0 elsewhere
-//   crop2d       y (n, h − t − b, w − l − r, c): y[i, y', x', k] = x[i, t + y', l + x', k]
-//                (crop2d is zero_pad2d's adjoint and vice versa: each is the other's backward)
-//   upsample2d_nearest   y (n, h·fh, w·fw, c): y[i, oy, ox, k] = x[i, ⌊oy/fh⌋, ⌊ox/fw⌋, k]
-//                        dx[i, y, x, k] = Σ_{a<fh, b<fw} dy[i, y·fh + a, x·fw + b, k]
-//   upsample2d_bilinear  half-pixel centres (PyTorch F.interpolate(mode='bilinear', align_corners=False);
-//                        TensorFlow 2 tf.image.resize(method='bilinear'), i.e. half_pixel_centers=True —
-//                        the two agree for up-sampling). Per axis, for output o, factor f, input size h:
+// Spatial re-layout of channels-last samples on raw arrays: zero padding, cropping and integer-factor
+// up-sampling (nearest and bilinear). One implementation for 1-, 2- and 3-D: the tensor is viewed as
+// x (n, d, h, w, c) — depth, height, width, channels — and a 1-D or 2-D layer has the missing leading
+// axes of size 1 (no margin, factor 1), as the N-d convolution and pooling kernels do. Channels are the
+// contiguous, vectorised axis.
+//   zero_pad   y (n, d + f + k, h + t + b, w + l + r, c): y[i, f + z, t + y', l + x', k] = x[i, z, y', x', k],
+//              0 elsewhere (f, k: front and back; t, b: top and bottom; l, r: left and right)
+//   crop       y (n, d − f − k, h − t − b, w − l − r, c): y[i, z, y', x', k] = x[i, f + z, t + y', l + x', k]
+//              (crop is zero_pad's adjoint and vice versa: each is the other's backward)
+//   upsample_nearest    y (n, d·fd, h·fh, w·fw, c): y[i, oz, oy, ox, k] = x[i, ⌊oz/fd⌋, ⌊oy/fh⌋, ⌊ox/fw⌋, k]
+//                       dx[i, z, y, x, k] = Σ_{e<fd, a<fh, b<fw} dy[i, z·fd + e, y·fh + a, x·fw + b, k]
+//                       (summed in that order: e, then a, then b)
+//   upsample_bilinear   over (h, w) of each (sample, depth) slice; half-pixel centres (PyTorch
+//                       F.interpolate(mode='bilinear', align_corners=False); TensorFlow 2
+//                       tf.image.resize(method='bilinear'), i.e. half_pixel_centers=True — the two agree
+//                       for up-sampling). Per axis, for output o, factor f, input size h:
 //                          src = max((o + ½)/f − ½, 0),  i0 = ⌊src⌋,  i1 = min(i0 + 1, h − 1),  λ = src − i0
 //                          y[oy, ox] = (1−λy)(1−λx) x[y0, x0] + (1−λy) λx x[y0, x1] + λy (1−λx) x[y1, x0] + λy λx x[y1, x1]
-//                        backward scatters dy with the same four weights.
-// Work is split over rows (forward, gathers) or samples (bilinear backward, a scatter), so no two threads
+//                       backward scatters dy with the same four weights.
+// Work is split over rows (forward, gathers) or slices (bilinear backward, a scatter), so no two threads
 // write the same element and sums run in a fixed order.
 #include "cascade/kernels/cpu/parallel.hpp"
 
@@ -21,10 +27,31 @@
 
 namespace cascade::kernels::cpu {
 
-// Rows or columns added (zero_pad2d) or removed (crop2d) on each side.
-struct margins2d {
-    std::size_t top, bottom, left, right;
+// The (n, d, h, w, c) view of a batch of channels-last samples.
+struct spatial_extent {
+    std::size_t n, d, h, w, c;
 };
+// Slices added (zero_pad) or removed (crop) before and after each of the axes (depth, height, width).
+struct spatial_margins {
+    std::size_t before[3], after[3];
+};
+// Integer up-sampling factors of (depth, height, width).
+struct spatial_factors {
+    std::size_t d, h, w;
+};
+
+inline constexpr spatial_extent padded(const spatial_extent& e, const spatial_margins& m) {
+    return {e.n, e.d + m.before[0] + m.after[0], e.h + m.before[1] + m.after[1], e.w + m.before[2] + m.after[2], e.c};
+}
+inline constexpr spatial_extent cropped(const spatial_extent& e, const spatial_margins& m) {
+    return {e.n, e.d - m.before[0] - m.after[0], e.h - m.before[1] - m.after[1], e.w - m.before[2] - m.after[2], e.c};
+}
+inline constexpr spatial_extent upsampled(const spatial_extent& e, const spatial_factors& f) {
+    return {e.n, e.d * f.d, e.h * f.h, e.w * f.w, e.c};
+}
+inline constexpr spatial_extent downsampled(const spatial_extent& e, const spatial_factors& f) {
+    return {e.n, e.d / f.d, e.h / f.h, e.w / f.w, e.c};
+}
 
 namespace detail {
 // Rows per thread so that each thread gets about 32k values.
@@ -42,82 +69,89 @@ inline lerp_tap half_pixel_tap(std::size_t o, std::size_t f, std::size_t in) {
 }
 } // namespace detail
 
+// x (e), y (padded(e, m)).
 template <class T>
-void zero_pad2d(std::size_t n, std::size_t h, std::size_t w, std::size_t c, const margins2d& m, const T* x, T* y) {
-    const std::size_t oh = h + m.top + m.bottom, ow = w + m.left + m.right, row = ow * c;
-    parallel_for(n * oh, detail::rows_grain(row), [&](std::size_t b, std::size_t e) {
-        for (std::size_t r = b; r < e; ++r) {
-            const std::size_t s = r / oh, oy = r % oh;
+void zero_pad(const spatial_extent& e, const spatial_margins& m, const T* x, T* y) {
+    const spatial_extent o = padded(e, m);
+    const std::size_t row = o.w * e.c, in_row = e.w * e.c, left = m.before[2] * e.c;
+    parallel_for(o.n * o.d * o.h, detail::rows_grain(row), [&](std::size_t b, std::size_t end) {
+        for (std::size_t r = b; r < end; ++r) {   // r = (s·od + oz)·oh + oy
+            const std::size_t oy = r % o.h, oz = (r / o.h) % o.d, s = r / (o.h * o.d);
             T* yr = y + r * row;
-            if (oy < m.top || oy >= m.top + h) {
+            if (oz < m.before[0] || oz >= m.before[0] + e.d || oy < m.before[1] || oy >= m.before[1] + e.h) {
                 std::fill(yr, yr + row, T(0));
                 continue;
             }
-            const T* xr = x + (s * h + oy - m.top) * w * c;
-            std::fill(yr, yr + m.left * c, T(0));
-            std::copy(xr, xr + w * c, yr + m.left * c);
-            std::fill(yr + (m.left + w) * c, yr + row, T(0));
+            const T* xr = x + ((s * e.d + oz - m.before[0]) * e.h + oy - m.before[1]) * in_row;
+            std::fill(yr, yr + left, T(0));
+            std::copy(xr, xr + in_row, yr + left);
+            std::fill(yr + left + in_row, yr + row, T(0));
         }
     });
 }
 
+// x (e), y (cropped(e, m)).
 template <class T>
-void crop2d(std::size_t n, std::size_t h, std::size_t w, std::size_t c, const margins2d& m, const T* x, T* y) {
-    const std::size_t oh = h - m.top - m.bottom, ow = w - m.left - m.right, row = ow * c;
-    parallel_for(n * oh, detail::rows_grain(row), [&](std::size_t b, std::size_t e) {
-        for (std::size_t r = b; r < e; ++r) {
-            const std::size_t s = r / oh, oy = r % oh;
-            const T* xr = x + ((s * h + oy + m.top) * w + m.left) * c;
+void crop(const spatial_extent& e, const spatial_margins& m, const T* x, T* y) {
+    const spatial_extent o = cropped(e, m);
+    const std::size_t row = o.w * e.c;
+    parallel_for(o.n * o.d * o.h, detail::rows_grain(row), [&](std::size_t b, std::size_t end) {
+        for (std::size_t r = b; r < end; ++r) {
+            const std::size_t oy = r % o.h, oz = (r / o.h) % o.d, s = r / (o.h * o.d);
+            const T* xr = x + (((s * e.d + oz + m.before[0]) * e.h + oy + m.before[1]) * e.w + m.before[2]) * e.c;
             std::copy(xr, xr + row, y + r * row);
         }
     });
 }
 
+// x (e), y (upsampled(e, f)).
 template <class T>
-void upsample2d_nearest_forward(std::size_t n, std::size_t h, std::size_t w, std::size_t c, std::size_t fh,
-                                std::size_t fw, const T* x, T* y) {
-    const std::size_t oh = h * fh, ow = w * fw;
-    parallel_for(n * oh, detail::rows_grain(ow * c), [&](std::size_t b, std::size_t e) {
-        for (std::size_t r = b; r < e; ++r) {
-            const std::size_t s = r / oh, oy = r % oh;
-            const T* xr = x + (s * h + oy / fh) * w * c;
-            T* yr = y + r * ow * c;
-            for (std::size_t ix = 0; ix < w; ++ix)
-                for (std::size_t j = 0; j < fw; ++j) std::copy(xr + ix * c, xr + (ix + 1) * c, yr + (ix * fw + j) * c);
+void upsample_nearest_forward(const spatial_extent& e, const spatial_factors& f, const T* x, T* y) {
+    const spatial_extent o = upsampled(e, f);
+    const std::size_t c = e.c, row = o.w * c;
+    parallel_for(o.n * o.d * o.h, detail::rows_grain(row), [&](std::size_t b, std::size_t end) {
+        for (std::size_t r = b; r < end; ++r) {
+            const std::size_t oy = r % o.h, oz = (r / o.h) % o.d, s = r / (o.h * o.d);
+            const T* xr = x + ((s * e.d + oz / f.d) * e.h + oy / f.h) * e.w * c;
+            T* yr = y + r * row;
+            for (std::size_t ix = 0; ix < e.w; ++ix)
+                for (std::size_t j = 0; j < f.w; ++j) std::copy(xr + ix * c, xr + (ix + 1) * c, yr + (ix * f.w + j) * c);
         }
     });
 }
 
-// A gather: each row of dx is written by one thread.
+// dy (upsampled(e, f)), dx (e). A gather: each row of dx is written by one thread.
 template <class T>
-void upsample2d_nearest_backward(std::size_t n, std::size_t h, std::size_t w, std::size_t c, std::size_t fh,
-                                 std::size_t fw, const T* dy, T* dx) {
-    const std::size_t ow = w * fw;
-    parallel_for(n * h, detail::rows_grain(fh * ow * c), [&](std::size_t b, std::size_t e) {
-        for (std::size_t r = b; r < e; ++r) {   // r = s·h + iy
-            T* dr = dx + r * w * c;
-            std::fill(dr, dr + w * c, T(0));
-            for (std::size_t a = 0; a < fh; ++a) {
-                const T* gr = dy + (r * fh + a) * ow * c;
-                for (std::size_t ix = 0; ix < w; ++ix)
-                    for (std::size_t j = 0; j < fw; ++j) {
-                        const T* g = gr + (ix * fw + j) * c;
-                        T* d = dr + ix * c;
+void upsample_nearest_backward(const spatial_extent& e, const spatial_factors& f, const T* dy, T* dx) {
+    const spatial_extent o = upsampled(e, f);
+    const std::size_t c = e.c, row = o.w * c;
+    parallel_for(e.n * e.d * e.h, detail::rows_grain(f.d * f.h * row), [&](std::size_t b, std::size_t end) {
+        for (std::size_t r = b; r < end; ++r) {   // r = (s·d + iz)·h + iy
+            const std::size_t iy = r % e.h, iz = (r / e.h) % e.d, s = r / (e.h * e.d);
+            T* dr = dx + r * e.w * c;
+            std::fill(dr, dr + e.w * c, T(0));
+            for (std::size_t z = 0; z < f.d; ++z)
+                for (std::size_t a = 0; a < f.h; ++a) {
+                    const T* gr = dy + ((s * o.d + iz * f.d + z) * o.h + iy * f.h + a) * row;
+                    for (std::size_t ix = 0; ix < e.w; ++ix)
+                        for (std::size_t j = 0; j < f.w; ++j) {
+                            const T* g = gr + (ix * f.w + j) * c;
+                            T* d = dr + ix * c;
 #pragma omp simd
-                        for (std::size_t k = 0; k < c; ++k) d[k] += g[k];
-                    }
-            }
+                            for (std::size_t k = 0; k < c; ++k) d[k] += g[k];
+                        }
+                }
         }
     });
 }
 
+// x (e), y (upsampled(e, {1, fh, fw})): each (sample, depth) slice is interpolated on its own.
 template <class T>
-void upsample2d_bilinear_forward(std::size_t n, std::size_t h, std::size_t w, std::size_t c, std::size_t fh,
-                                 std::size_t fw, const T* x, T* y) {
-    const std::size_t oh = h * fh, ow = w * fw;
-    parallel_for(n * oh, detail::rows_grain(ow * c), [&](std::size_t b, std::size_t e) {
-        for (std::size_t r = b; r < e; ++r) {
-            const std::size_t s = r / oh, oy = r % oh;
+void upsample_bilinear_forward(const spatial_extent& e, std::size_t fh, std::size_t fw, const T* x, T* y) {
+    const std::size_t h = e.h, w = e.w, c = e.c, oh = h * fh, ow = w * fw;
+    parallel_for(e.n * e.d * oh, detail::rows_grain(ow * c), [&](std::size_t b, std::size_t end) {
+        for (std::size_t r = b; r < end; ++r) {
+            const std::size_t s = r / oh, oy = r % oh;   // s: the (sample, depth) slice
             const detail::lerp_tap ty = detail::half_pixel_tap(oy, fh, h);
             const T* x0 = x + (s * h + ty.i0) * w * c;
             const T* x1 = x + (s * h + ty.i1) * w * c;
@@ -135,14 +169,14 @@ void upsample2d_bilinear_forward(std::size_t n, std::size_t h, std::size_t w, st
     });
 }
 
-// A scatter of dy with the forward's weights; split over samples so that threads never share a dx element.
+// dy (upsampled(e, {1, fh, fw})), dx (e). A scatter of dy with the forward's weights; split over slices
+// so that threads never share a dx element.
 template <class T>
-void upsample2d_bilinear_backward(std::size_t n, std::size_t h, std::size_t w, std::size_t c, std::size_t fh,
-                                  std::size_t fw, const T* dy, T* dx) {
-    const std::size_t oh = h * fh, ow = w * fw;
-    parallel_for(n, detail::rows_grain(oh * ow * c), [&](std::size_t b, std::size_t e) {
-        std::fill(dx + b * h * w * c, dx + e * h * w * c, T(0));
-        for (std::size_t s = b; s < e; ++s)
+void upsample_bilinear_backward(const spatial_extent& e, std::size_t fh, std::size_t fw, const T* dy, T* dx) {
+    const std::size_t h = e.h, w = e.w, c = e.c, oh = h * fh, ow = w * fw;
+    parallel_for(e.n * e.d, detail::rows_grain(oh * ow * c), [&](std::size_t b, std::size_t end) {
+        std::fill(dx + b * h * w * c, dx + end * h * w * c, T(0));
+        for (std::size_t s = b; s < end; ++s)
             for (std::size_t oy = 0; oy < oh; ++oy) {
                 const detail::lerp_tap ty = detail::half_pixel_tap(oy, fh, h);
                 T* d0 = dx + (s * h + ty.i0) * w * c;

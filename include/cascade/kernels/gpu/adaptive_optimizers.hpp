@@ -2,7 +2,8 @@
 // GPU updates of the adaptive optimizers and gradient clipping, one fused element-wise pass per parameter
 // tensor in the CPU optimizers' exact formulas and order of operations (optimizers/*.hpp), so that float
 // results agree with the CPU to a few ulps:
-//   adagrad:   a ← a + g²;  w ← w − lr g / (√a + ε)                         (a starts at the initial value)
+//   adagrad:   a ← a + g²;  w ← w − lr g / √(a + ε)  (Keras 3; epsilon_outside_root: w ← w − lr g / (√a + ε))
+//              (a starts at the initial value)
 //   adadelta:  E[g²] ← ρ E[g²] + (1 − ρ) g²;  Δ = −√(E[Δ²] + ε) / √(E[g²] + ε) · g;
 //              E[Δ²] ← ρ E[Δ²] + (1 − ρ) Δ²;  w ← w + lr Δ
 //   rmsprop:   v ← ρ v + (1 − ρ) g²;  d = v + ε  (centered: m ← ρ m + (1 − ρ) g, d −= m²);  Δ = lr g / √d;
@@ -30,6 +31,7 @@ namespace cascade::gpu {
 template <class T>
 struct adagrad_scalars {
     T lr, eps;
+    int eps_outside_root;   // 1: PyTorch's / legacy g / (√a + ε); 0: Keras 3's g / √(a + ε)
 };
 template <class T>
 struct adadelta_scalars {
@@ -47,11 +49,12 @@ struct adamax_scalars {
 template <class T>
 __global__ void adagrad_kernel(std::size_t n, T* w, const T* g, T* a, const adagrad_scalars<T>* s) {
     const T lr = s->lr, eps = s->eps;
+    const bool outside = s->eps_outside_root != 0;
     CASCADE_GPU_GRID_STRIDE(i, n) {
         const T gi = g[i];
         const T ai = a[i] + gi * gi;
         a[i] = ai;
-        w[i] -= lr * gi / (sqrt(ai) + eps);
+        w[i] -= outside ? lr * gi / (sqrt(ai) + eps) : lr * gi / sqrt(ai + eps);
     }
 }
 
@@ -175,9 +178,10 @@ device_tensor<T, R> full_like(const device_tensor<T, R>& t, T v) {   // adagrad'
     return a;
 }
 template <class T, std::size_t R>
-void adagrad_update_on_device(device_tensor<T, R>& w, const device_tensor<T, R>& g, device_tensor<T, R>& a, T lr, T epsilon) {
+void adagrad_update_on_device(device_tensor<T, R>& w, const device_tensor<T, R>& g, device_tensor<T, R>& a, T lr, T epsilon,
+                              bool epsilon_outside_root) {
     if (!w.size()) return;
-    const auto* s = scalars_for<adagrad_scalars<T>>(w.data()).upload({lr, epsilon});
+    const auto* s = scalars_for<adagrad_scalars<T>>(w.data()).upload({lr, epsilon, epsilon_outside_root ? 1 : 0});
     launch("adagrad_update", adagrad_kernel<T>, grid_for(w.size()), elementwise_block, w.size(), w.data(), g.data(), a.data(), s);
 }
 template <class T, std::size_t R>

@@ -1,7 +1,8 @@
 #pragma once
 // GPU batch normalisation over the last (channel) axis, the CPU path's formulas (kernels/cpu/batch_norm.hpp):
 //   training:   μ_c = mean_r x,  σ²_c = mean_r (x − μ)²,  x̂ = (x − μ) / √(σ² + ε),  y = γ x̂ + β
-//   moving:     m ← momentum m + (1 − momentum) μ;  v ← momentum v + (1 − momentum) σ² · R/(R − 1)
+//   moving:     m ← momentum m + (1 − momentum) μ;  v ← momentum v + (1 − momentum) σ² · f,
+//               f = 1 (Keras 3, the default) or R/(R − 1) (unbiased_moving_variance: PyTorch)
 //   backward:   dβ = Σ_r dy,  dγ = Σ_r dy x̂,  dx = γ / √(σ² + ε) · (dy − dβ/R − x̂ · dγ/R)
 //   inference:  y = γ (x − m) / √(v + ε) + β
 // Per-channel sums: column sums over the (rows, channels) matrix (column_sums.hpp), accumulated in double
@@ -135,8 +136,8 @@ void batch_norm_train_forward(const gpu::device_tensor<T, R>& x, const gpu::devi
 
 template <class T, std::size_t R>
 void batch_norm_update_moving(const batch_norm_cache<gpu::device_tensor<T, R>>& cache, std::size_t rows, T momentum,
-                              gpu::device_tensor<T, 1>& moving_mean, gpu::device_tensor<T, 1>& moving_var) {
-    const T bessel = rows > 1 ? T(rows) / T(rows - 1) : T(1);
+                              bool unbiased, gpu::device_tensor<T, 1>& moving_mean, gpu::device_tensor<T, 1>& moving_var) {
+    const T bessel = batch_norm_variance_factor<T>(rows, unbiased);
     gpu::launch("batch_norm moving statistics", gpu::bn_moving_kernel<T>, gpu::grid_for(moving_mean.size()), gpu::elementwise_block,
         moving_mean.size(), cache.mean.data(), cache.var.data(), momentum, bessel, moving_mean.data(), moving_var.data());
 }

@@ -1,7 +1,8 @@
 #pragma once
-// GPU last-axis slice copy of net::concat / net::multi_input (kernels/concat.hpp's contract on device
-// tensors): to[r, to_offset + j] = from[r, from_offset + j], one thread per copied element (j fastest:
-// coalesced on both sides).
+// GPU axis slice copies of the joins (net::concat / net::concatenate<Axis>, net::multi_input;
+// kernels/concat.hpp's contract on device tensors): `rows` runs of `width` elements,
+//   to[r·to_width + to_offset + j] = from[r·from_width + from_offset + j],
+// one thread per copied element (j fastest: coalesced on both sides).
 #include "cascade/gpu/device_tensor.hpp"
 #include "cascade/kernels/concat.hpp"
 #include "cascade/kernels/gpu/elementwise.hpp"
@@ -22,13 +23,18 @@ __global__ void copy_columns_kernel(std::size_t rows, std::size_t width, const T
 namespace cascade::kernels {
 
 template <class T, std::size_t R>
+void copy_axis_slice(const gpu::device_tensor<T, R>& from, std::size_t from_offset, gpu::device_tensor<T, R>& to,
+                     std::size_t to_offset, std::size_t width, std::size_t axis) {
+    const axis_runs c = runs_on_axis(from.shape(), from_offset, to.shape(), to_offset, width, axis);
+    if (c.rows * c.width != 0)
+        gpu::launch("copy_axis_slice", gpu::copy_columns_kernel<T>, gpu::grid_for(c.rows * c.width), gpu::elementwise_block,
+                    c.rows, c.width, from.data(), c.from_width, c.from_offset, to.data(), c.to_width, c.to_offset);
+}
+
+template <class T, std::size_t R>
 void copy_columns(const gpu::device_tensor<T, R>& from, std::size_t from_offset, gpu::device_tensor<T, R>& to,
                   std::size_t to_offset, std::size_t width) {
-    const std::size_t from_width = from.shape()[R - 1], to_width = to.shape()[R - 1];
-    const std::size_t rows = from_width ? from.size() / from_width : 0;
-    if (rows * width != 0)
-        gpu::launch("copy_columns", gpu::copy_columns_kernel<T>, gpu::grid_for(rows * width), gpu::elementwise_block,
-                    rows, width, from.data(), from_width, from_offset, to.data(), to_width, to_offset);
+    copy_axis_slice(from, from_offset, to, to_offset, width, R - 1);
 }
 
 } // namespace cascade::kernels

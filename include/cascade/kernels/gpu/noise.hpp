@@ -45,6 +45,16 @@ void add_gaussian_noise(const gpu::device_tensor<T, R>& x, T stddev, rng& g, gpu
     add_scaled(x, y, T(1), y);
 }
 
+// m resized to s, m_i = 1 + stddev · z_i (gaussian_dropout's ε), drawn on the host by the CPU's code.
+template <class T, std::size_t R>
+void gaussian_multiplier(const std::array<std::size_t, R>& s, T stddev, rng& g, gpu::device_tensor<T, R>& m) {
+    ensure_shape(m, s);
+    init::on_host(m, [&](T* p, std::size_t n) {
+        std::fill(p, p + n, T(1));
+        cpu::add_gaussian_noise(n, p, stddev, g, p);
+    });
+}
+
 // m resized to s, each element keep with probability 1 − rate, else 0 (drawn on the host).
 template <class T, std::size_t R>
 void dropout_mask(const std::array<std::size_t, R>& s, double rate, T keep, rng& g, gpu::device_tensor<T, R>& m) {

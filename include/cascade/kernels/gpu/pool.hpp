@@ -1,29 +1,41 @@
 #pragma once
-// GPU 1-D/2-D/3-D pooling over channels-last tensors, 'valid' windows, on the CPU path's 3-D geometry and
-// with its semantics (kernels/cpu/pool.hpp, kernels/pool.hpp):
-//   max: y = max over the window; backward sends each window's dy to its FIRST maximal element in
-//        row-major order (recomputed from x and y, as on the CPU); overlapping windows add (atomicAdd, so
-//        with stride < pool the summation order — and the last bit — may vary between runs)
-//   avg: y = mean over the window; backward spreads dy / window size (a gather: no atomics)
+// GPU 1-D/2-D/3-D pooling over channels-last tensors, on the CPU path's 3-D geometry and with its
+// semantics (kernels/cpu/pool.hpp, kernels/pool.hpp), padding included (TensorFlow's 'same' rule: each
+// window covers only its cells inside the input, cpu::pool_window on each axis):
+//   max: y = max over the window's real cells; backward sends each window's dy to its FIRST maximal real
+//        cell in row-major order (recomputed from x and y, as on the CPU); overlapping windows add
+//        (atomicAdd, so with stride < pool the summation order — and the last bit — may vary between runs)
+//   avg: y = mean over the window's real cells; backward gives each input cell Σ dy / (real cells of the
+//        window) over the windows covering it (a gather: no atomics)
+// A window made only of padding (never the case with 'same') gives 0 and receives no gradient.
 #include "cascade/gpu/device_tensor.hpp"
 #include "cascade/kernels/channels_last.hpp"
 #include "cascade/kernels/gpu/elementwise.hpp"
-#include "cascade/kernels/pool.hpp"   // pool_geometry (plain data), the CPU overloads
+#include "cascade/kernels/pool.hpp"   // pool_geometry (plain data), pool_window, the CPU overloads
 
 namespace cascade::gpu {
 
 using cascade::kernels::cpu::pool_geometry;
+using cascade::kernels::cpu::pool_span;
+using cascade::kernels::cpu::pool_window;
 
-// Output element i → (sample, oz, oy, ox, c) and the offset of its window's first input element.
+// Output element i → its channel, the offset of its sample's channel c, and its window's real cells on
+// each axis.
 struct pool_index {
     std::size_t c, base;
+    pool_span z, y, x;
     __device__ pool_index(const pool_geometry& g, std::size_t i) {
         c = i % g.c;
         const std::size_t ox = (i / g.c) % g.ow, oy = (i / (g.c * g.ow)) % g.oh, oz = (i / (g.c * g.ow * g.oh)) % g.od,
                           s = i / (g.c * g.ow * g.oh * g.od);
-        base = s * g.d * g.h * g.w * g.c + (((oz * g.sd) * g.h + oy * g.sh) * g.w + ox * g.sw) * g.c + c;
+        base = s * g.d * g.h * g.w * g.c + c;
+        z = pool_window(oz, g.sd, g.pd, g.kd, g.d);
+        y = pool_window(oy, g.sh, g.ph, g.kh, g.h);
+        x = pool_window(ox, g.sw, g.pw, g.kw, g.w);
     }
+    __device__ bool empty() const { return z.empty() || y.empty() || x.empty(); }
 };
+// Offset of input cell (a, b, e) within a sample.
 __device__ inline std::size_t window_offset(const pool_geometry& g, std::size_t a, std::size_t b, std::size_t e) {
     return ((a * g.h + b) * g.w + e) * g.c;
 }
@@ -33,10 +45,14 @@ __global__ void max_pool_forward_kernel(pool_geometry g, std::size_t n, const T*
     const std::size_t total = n * g.od * g.oh * g.ow * g.c;
     for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < total; i += std::size_t(gridDim.x) * blockDim.x) {
         const pool_index p(g, i);
-        T m = x[p.base];
-        for (std::size_t a = 0; a < g.kd; ++a)
-            for (std::size_t b = 0; b < g.kh; ++b)
-                for (std::size_t e = 0; e < g.kw; ++e) {
+        if (p.empty()) {
+            y[i] = T(0);
+            continue;
+        }
+        T m = x[p.base + window_offset(g, p.z.lo, p.y.lo, p.x.lo)];
+        for (std::size_t a = p.z.lo; a < p.z.hi; ++a)
+            for (std::size_t b = p.y.lo; b < p.y.hi; ++b)
+                for (std::size_t e = p.x.lo; e < p.x.hi; ++e) {
                     const T v = x[p.base + window_offset(g, a, b, e)];
                     m = v > m ? v : m;
                 }
@@ -51,9 +67,9 @@ __global__ void max_pool_backward_kernel(pool_geometry g, std::size_t n, const T
     for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < total; i += std::size_t(gridDim.x) * blockDim.x) {
         const pool_index p(g, i);
         bool routed = false;
-        for (std::size_t a = 0; a < g.kd && !routed; ++a)
-            for (std::size_t b = 0; b < g.kh && !routed; ++b)
-                for (std::size_t e = 0; e < g.kw && !routed; ++e) {
+        for (std::size_t a = p.z.lo; a < p.z.hi && !routed; ++a)
+            for (std::size_t b = p.y.lo; b < p.y.hi && !routed; ++b)
+                for (std::size_t e = p.x.lo; e < p.x.hi && !routed; ++e) {
                     const std::size_t k = p.base + window_offset(g, a, b, e);
                     if (x[k] == y[i]) {
                         atomicAdd(dx + k, dy[i]);
@@ -66,42 +82,50 @@ __global__ void max_pool_backward_kernel(pool_geometry g, std::size_t n, const T
 template <class T>
 __global__ void avg_pool_forward_kernel(pool_geometry g, std::size_t n, const T* __restrict__ x, T* __restrict__ y) {
     const std::size_t total = n * g.od * g.oh * g.ow * g.c;
-    const T inv = T(1) / T(g.kd * g.kh * g.kw);
     for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < total; i += std::size_t(gridDim.x) * blockDim.x) {
         const pool_index p(g, i);
+        const std::size_t count = p.z.size() * p.y.size() * p.x.size();
         T acc = 0;
-        for (std::size_t a = 0; a < g.kd; ++a)
-            for (std::size_t b = 0; b < g.kh; ++b)
-                for (std::size_t e = 0; e < g.kw; ++e) acc += x[p.base + window_offset(g, a, b, e)];
-        y[i] = acc * inv;
+        for (std::size_t a = p.z.lo; a < p.z.hi; ++a)
+            for (std::size_t b = p.y.lo; b < p.y.hi; ++b)
+                for (std::size_t e = p.x.lo; e < p.x.hi; ++e) acc += x[p.base + window_offset(g, a, b, e)];
+        y[i] = count ? acc * (T(1) / T(count)) : T(0);
     }
 }
 
-// First and last window index o with o·s ≤ i < o·s + k (inclusive range; empty when lo > hi).
-__device__ inline void windows_covering(std::size_t i, std::size_t k, std::size_t s, std::size_t count, std::size_t& lo,
-                                        std::size_t& hi) {
-    lo = i + 1 > k ? (i + 1 - k + s - 1) / s : 0;
-    hi = i / s;
+// First and last window index o with o·s ≤ i + p < o·s + k, i.e. the windows covering input cell i of an
+// axis with padding p before (inclusive range; empty when lo > hi).
+__device__ inline void windows_covering(std::size_t i, std::size_t p, std::size_t k, std::size_t s, std::size_t count,
+                                        std::size_t& lo, std::size_t& hi) {
+    const std::size_t q = i + p;
+    lo = q + 1 > k ? (q + 1 - k + s - 1) / s : 0;
+    hi = q / s;
     if (hi >= count) hi = count - 1;
 }
 
-// dx[n, iz, iy, ix, c] = Σ over windows containing the element of dy / (kd·kh·kw).
+// dx[n, iz, iy, ix, c] = Σ over windows containing the element of dy / (the window's real cells).
 template <class T>
 __global__ void avg_pool_backward_kernel(pool_geometry g, std::size_t n, const T* __restrict__ dy, T* __restrict__ dx) {
     const std::size_t total = n * g.d * g.h * g.w * g.c;
-    const T inv = T(1) / T(g.kd * g.kh * g.kw);
     for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < total; i += std::size_t(gridDim.x) * blockDim.x) {
         const std::size_t c = i % g.c, ix = (i / g.c) % g.w, iy = (i / (g.c * g.w)) % g.h, iz = (i / (g.c * g.w * g.h)) % g.d,
                           s = i / (g.c * g.w * g.h * g.d);
         std::size_t z0, z1, y0, y1, x0, x1;
-        windows_covering(iz, g.kd, g.sd, g.od, z0, z1);
-        windows_covering(iy, g.kh, g.sh, g.oh, y0, y1);
-        windows_covering(ix, g.kw, g.sw, g.ow, x0, x1);
+        windows_covering(iz, g.pd, g.kd, g.sd, g.od, z0, z1);
+        windows_covering(iy, g.ph, g.kh, g.sh, g.oh, y0, y1);
+        windows_covering(ix, g.pw, g.kw, g.sw, g.ow, x0, x1);
         T acc = 0;
-        for (std::size_t oz = z0; oz <= z1; ++oz)
-            for (std::size_t oy = y0; oy <= y1; ++oy)
-                for (std::size_t ox = x0; ox <= x1; ++ox) acc += dy[(((s * g.od + oz) * g.oh + oy) * g.ow + ox) * g.c + c];
-        dx[i] = acc * inv;
+        for (std::size_t oz = z0; oz <= z1; ++oz) {
+            const std::size_t cz = pool_window(oz, g.sd, g.pd, g.kd, g.d).size();
+            for (std::size_t oy = y0; oy <= y1; ++oy) {
+                const std::size_t cy = pool_window(oy, g.sh, g.ph, g.kh, g.h).size();
+                for (std::size_t ox = x0; ox <= x1; ++ox) {
+                    const std::size_t cx = pool_window(ox, g.sw, g.pw, g.kw, g.w).size();
+                    acc += dy[(((s * g.od + oz) * g.oh + oy) * g.ow + ox) * g.c + c] * (T(1) / T(cz * cy * cx));
+                }
+            }
+        }
+        dx[i] = acc;
     }
 }
 

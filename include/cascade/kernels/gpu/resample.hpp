@@ -5,7 +5,8 @@
 //   global_avg_pool   y[n, c] = (1/s) Σ_j x[n, j, c]         dx[n, j, c] = dy[n, c] / s
 //   global_max_pool   y[n, c] = max_j x[n, j, c], arg = first j of the maximum (strict >)
 //                     dx[n, j, c] = dy[n, c] if j = arg[n, c] else 0
-//   zero_pad2d / crop2d, upsample2d_nearest / upsample2d_bilinear (half-pixel centres)
+//   zero_pad / crop, upsample_nearest over (depth, height, width) of 1-, 2- and 3-D tensors;
+//   upsample_bilinear (images, half-pixel centres)
 // Every kernel is a gather — one thread per output element, no atomics — and sums run in the CPU's order
 // (j ascending; for the up-sampling adjoints, output rows then columns, then the four bilinear taps in
 // the CPU's order), so results are bit-identical to the CPU's wherever the compiler does not contract
@@ -14,13 +15,15 @@
 #include "cascade/gpu/launch.hpp"
 #include "cascade/kernels/gpu/elementwise.hpp"   // grid_for, elementwise_block
 #include "cascade/kernels/global_pool.hpp"       // detail::global_pool_extent, the CPU overloads
-#include "cascade/kernels/spatial.hpp"           // margins2d, the CPU overloads
+#include "cascade/kernels/spatial.hpp"           // spatial_extent/margins/factors, the CPU overloads
 
 #include <cstdint>
 
 namespace cascade::gpu {
 
-using cascade::kernels::cpu::margins2d;
+using cascade::kernels::cpu::spatial_extent;
+using cascade::kernels::cpu::spatial_factors;
+using cascade::kernels::cpu::spatial_margins;
 
 
 // ---- global pooling over x (n, s, c) ----
@@ -66,45 +69,67 @@ __global__ void global_max_pool_backward_kernel(std::size_t n, std::size_t s, st
     }
 }
 
-// ---- spatial re-layout of x (n, h, w, c) ----
+// ---- spatial re-layout of x (n, d, h, w, c): 1-, 2- and 3-D with the missing axes of size 1 ----
+// Output element o of a tensor of extent e → its (sample, z, y, x, channel) coordinates.
+struct spatial_index {
+    std::size_t s, z, y, x, k;
+    __device__ spatial_index(const spatial_extent& e, std::size_t o) {
+        k = o % e.c;
+        x = (o / e.c) % e.w;
+        y = (o / (e.c * e.w)) % e.h;
+        z = (o / (e.c * e.w * e.h)) % e.d;
+        s = o / (e.c * e.w * e.h * e.d);
+    }
+};
+__device__ inline std::size_t spatial_offset(const spatial_extent& e, std::size_t s, std::size_t z, std::size_t y,
+                                             std::size_t x, std::size_t k) {
+    return (((s * e.d + z) * e.h + y) * e.w + x) * e.c + k;
+}
+
+// x (e) → y (padded(e, m)).
 template <class T>
-__global__ void zero_pad2d_kernel(std::size_t n, std::size_t h, std::size_t w, std::size_t c, margins2d m, const T* x,
-                                  T* y) {
-    const std::size_t oh = h + m.top + m.bottom, ow = w + m.left + m.right;
-    CASCADE_GPU_GRID_STRIDE(o, n * oh * ow * c) {
-        const std::size_t k = o % c, ox = (o / c) % ow, oy = (o / (c * ow)) % oh, s = o / (c * ow * oh);
-        const bool inside = oy >= m.top && oy < m.top + h && ox >= m.left && ox < m.left + w;
-        y[o] = inside ? x[((s * h + oy - m.top) * w + ox - m.left) * c + k] : T(0);
+__global__ void zero_pad_kernel(spatial_extent e, spatial_margins m, const T* x, T* y) {
+    const spatial_extent oe{e.n, e.d + m.before[0] + m.after[0], e.h + m.before[1] + m.after[1],
+                            e.w + m.before[2] + m.after[2], e.c};
+    CASCADE_GPU_GRID_STRIDE(o, oe.n * oe.d * oe.h * oe.w * oe.c) {
+        const spatial_index p(oe, o);
+        const bool inside = p.z >= m.before[0] && p.z < m.before[0] + e.d && p.y >= m.before[1] &&
+                            p.y < m.before[1] + e.h && p.x >= m.before[2] && p.x < m.before[2] + e.w;
+        y[o] = inside ? x[spatial_offset(e, p.s, p.z - m.before[0], p.y - m.before[1], p.x - m.before[2], p.k)] : T(0);
     }
 }
+// x (e) → y (cropped(e, m)).
 template <class T>
-__global__ void crop2d_kernel(std::size_t n, std::size_t h, std::size_t w, std::size_t c, margins2d m, const T* x, T* y) {
-    const std::size_t oh = h - m.top - m.bottom, ow = w - m.left - m.right;
-    CASCADE_GPU_GRID_STRIDE(o, n * oh * ow * c) {
-        const std::size_t k = o % c, ox = (o / c) % ow, oy = (o / (c * ow)) % oh, s = o / (c * ow * oh);
-        y[o] = x[((s * h + oy + m.top) * w + ox + m.left) * c + k];
+__global__ void crop_kernel(spatial_extent e, spatial_margins m, const T* x, T* y) {
+    const spatial_extent oe{e.n, e.d - m.before[0] - m.after[0], e.h - m.before[1] - m.after[1],
+                            e.w - m.before[2] - m.after[2], e.c};
+    CASCADE_GPU_GRID_STRIDE(o, oe.n * oe.d * oe.h * oe.w * oe.c) {
+        const spatial_index p(oe, o);
+        y[o] = x[spatial_offset(e, p.s, p.z + m.before[0], p.y + m.before[1], p.x + m.before[2], p.k)];
     }
 }
+// x (e) → y (upsampled(e, f)).
 template <class T>
-__global__ void upsample2d_nearest_forward_kernel(std::size_t n, std::size_t h, std::size_t w, std::size_t c,
-                                                  std::size_t fh, std::size_t fw, const T* x, T* y) {
-    const std::size_t oh = h * fh, ow = w * fw;
-    CASCADE_GPU_GRID_STRIDE(o, n * oh * ow * c) {
-        const std::size_t k = o % c, ox = (o / c) % ow, oy = (o / (c * ow)) % oh, s = o / (c * ow * oh);
-        y[o] = x[((s * h + oy / fh) * w + ox / fw) * c + k];
+__global__ void upsample_nearest_forward_kernel(spatial_extent e, spatial_factors f, const T* x, T* y) {
+    const spatial_extent oe{e.n, e.d * f.d, e.h * f.h, e.w * f.w, e.c};
+    CASCADE_GPU_GRID_STRIDE(o, oe.n * oe.d * oe.h * oe.w * oe.c) {
+        const spatial_index p(oe, o);
+        y[o] = x[spatial_offset(e, p.s, p.z / f.d, p.y / f.h, p.x / f.w, p.k)];
     }
 }
-// dx[s, iy, ix, k] = Σ_{a < fh} Σ_{b < fw} dy[s, iy·fh + a, ix·fw + b, k], in the CPU's (a, b) order.
+// dx[s, iz, iy, ix, k] = Σ_{a < fd} Σ_{b < fh} Σ_{j < fw} dy[s, iz·fd + a, iy·fh + b, ix·fw + j, k], in the
+// CPU's (a, b, j) order; e is dx's extent.
 template <class T>
-__global__ void upsample2d_nearest_backward_kernel(std::size_t n, std::size_t h, std::size_t w, std::size_t c,
-                                                   std::size_t fh, std::size_t fw, const T* dy, T* dx) {
-    const std::size_t oh = h * fh, ow = w * fw;
-    CASCADE_GPU_GRID_STRIDE(p, n * h * w * c) {
-        const std::size_t k = p % c, ix = (p / c) % w, iy = (p / (c * w)) % h, s = p / (c * w * h);
+__global__ void upsample_nearest_backward_kernel(spatial_extent e, spatial_factors f, const T* dy, T* dx) {
+    const spatial_extent oe{e.n, e.d * f.d, e.h * f.h, e.w * f.w, e.c};
+    CASCADE_GPU_GRID_STRIDE(q, e.n * e.d * e.h * e.w * e.c) {
+        const spatial_index p(e, q);
         T acc = 0;
-        for (std::size_t a = 0; a < fh; ++a)
-            for (std::size_t b = 0; b < fw; ++b) acc += dy[((s * oh + iy * fh + a) * ow + ix * fw + b) * c + k];
-        dx[p] = acc;
+        for (std::size_t a = 0; a < f.d; ++a)
+            for (std::size_t b = 0; b < f.h; ++b)
+                for (std::size_t j = 0; j < f.w; ++j)
+                    acc += dy[spatial_offset(oe, p.s, p.z * f.d + a, p.y * f.h + b, p.x * f.w + j, p.k)];
+        dx[q] = acc;
     }
 }
 
@@ -122,9 +147,10 @@ __device__ inline device_lerp_tap half_pixel_tap(std::size_t o, std::size_t f, s
     return {i0, i0 + 1 < in - 1 ? i0 + 1 : in - 1, src - double(i0)};
 }
 
+// Bilinear over (h, w) of each of the n (sample, depth) slices.
 template <class T>
-__global__ void upsample2d_bilinear_forward_kernel(std::size_t n, std::size_t h, std::size_t w, std::size_t c,
-                                                   std::size_t fh, std::size_t fw, const T* x, T* y) {
+__global__ void upsample_bilinear_forward_kernel(std::size_t n, std::size_t h, std::size_t w, std::size_t c,
+                                                 std::size_t fh, std::size_t fw, const T* x, T* y) {
     const std::size_t oh = h * fh, ow = w * fw;
     CASCADE_GPU_GRID_STRIDE(o, n * oh * ow * c) {
         const std::size_t k = o % c, ox = (o / c) % ow, oy = (o / (c * ow)) % oh, s = o / (c * ow * oh);
@@ -140,8 +166,8 @@ __global__ void upsample2d_bilinear_forward_kernel(std::size_t n, std::size_t h,
 // outputs in [(i − 1)·f, (i + 2)·f) can (their source coordinate lies in [i − 1, i + 1]); they are visited
 // in the CPU scatter's order (rows, columns, then the taps 00, 01, 10, 11), so the sums match it.
 template <class T>
-__global__ void upsample2d_bilinear_backward_kernel(std::size_t n, std::size_t h, std::size_t w, std::size_t c,
-                                                    std::size_t fh, std::size_t fw, const T* dy, T* dx) {
+__global__ void upsample_bilinear_backward_kernel(std::size_t n, std::size_t h, std::size_t w, std::size_t c,
+                                                  std::size_t fh, std::size_t fw, const T* dy, T* dx) {
     const std::size_t oh = h * fh, ow = w * fw;
     CASCADE_GPU_GRID_STRIDE(p, n * h * w * c) {
         const std::size_t k = p % c, ix = (p / c) % w, iy = (p / (c * w)) % h, s = p / (c * w * h);
@@ -172,32 +198,32 @@ __global__ void upsample2d_bilinear_backward_kernel(std::size_t n, std::size_t h
 namespace cascade::kernels {
 
 // ---- global pooling: kernels/global_pool.hpp's contract on device tensors ----
-template <class T, std::size_t R>
-void global_avg_pool_forward(const gpu::device_tensor<T, R>& x, gpu::device_tensor<T, 2>& y) {
+template <class T, std::size_t R, std::size_t RY>
+void global_avg_pool_forward(const gpu::device_tensor<T, R>& x, gpu::device_tensor<T, RY>& y) {
     const auto [n, s, c] = detail::global_pool_extent<R>(x.shape());
-    ensure_shape(y, std::array{n, c});
+    ensure_shape(y, detail::global_pool_output_shape<RY>(n, c));
     gpu::launch("global_avg_pool_forward", gpu::global_avg_pool_forward_kernel<T>, gpu::grid_for(n * c),
                 gpu::elementwise_block, n, s, c, x.data(), y.data());
 }
-template <class T, std::size_t R>
-void global_avg_pool_backward(const gpu::device_tensor<T, 2>& dy, const std::array<std::size_t, R>& x_shape,
+template <class T, std::size_t R, std::size_t RY>
+void global_avg_pool_backward(const gpu::device_tensor<T, RY>& dy, const std::array<std::size_t, R>& x_shape,
                               gpu::device_tensor<T, R>& dx) {
     const auto [n, s, c] = detail::global_pool_extent<R>(x_shape);
     ensure_shape(dx, x_shape);
     gpu::launch("global_avg_pool_backward", gpu::global_avg_pool_backward_kernel<T>, gpu::grid_for(n * s * c),
                 gpu::elementwise_block, n, s, c, dy.data(), dx.data());
 }
-template <class T, std::size_t R>
-void global_max_pool_forward(const gpu::device_tensor<T, R>& x, gpu::device_tensor<T, 2>& y,
+template <class T, std::size_t R, std::size_t RY>
+void global_max_pool_forward(const gpu::device_tensor<T, R>& x, gpu::device_tensor<T, RY>& y,
                              gpu::device_tensor<std::uint32_t, 2>& argmax) {
     const auto [n, s, c] = detail::global_pool_extent<R>(x.shape());
-    ensure_shape(y, std::array{n, c});
+    ensure_shape(y, detail::global_pool_output_shape<RY>(n, c));
     ensure_shape(argmax, std::array{n, c});
     gpu::launch("global_max_pool_forward", gpu::global_max_pool_forward_kernel<T>, gpu::grid_for(n * c),
                 gpu::elementwise_block, n, s, c, x.data(), y.data(), argmax.data());
 }
-template <class T, std::size_t R>
-void global_max_pool_backward(const gpu::device_tensor<T, 2>& dy, const gpu::device_tensor<std::uint32_t, 2>& argmax,
+template <class T, std::size_t R, std::size_t RY>
+void global_max_pool_backward(const gpu::device_tensor<T, RY>& dy, const gpu::device_tensor<std::uint32_t, 2>& argmax,
                               const std::array<std::size_t, R>& x_shape, gpu::device_tensor<T, R>& dx) {
     const auto [n, s, c] = detail::global_pool_extent<R>(x_shape);
     ensure_shape(dx, x_shape);
@@ -205,52 +231,49 @@ void global_max_pool_backward(const gpu::device_tensor<T, 2>& dy, const gpu::dev
                 gpu::elementwise_block, n, s, c, dy.data(), argmax.data(), dx.data());
 }
 
-// ---- spatial: kernels/spatial.hpp's contract on device tensors ----
-template <class T>
-void zero_pad2d(const gpu::device_tensor<T, 4>& x, const margins2d& m, gpu::device_tensor<T, 4>& y) {
-    const auto& s = x.shape();
-    ensure_shape(y, std::array{s[0], s[1] + m.top + m.bottom, s[2] + m.left + m.right, s[3]});
-    gpu::launch("zero_pad2d", gpu::zero_pad2d_kernel<T>, gpu::grid_for(y.size()), gpu::elementwise_block,
-                s[0], s[1], s[2], s[3], m, x.data(), y.data());
+// ---- spatial: kernels/spatial.hpp's contract on device tensors, 1-, 2- and 3-D ----
+template <class T, std::size_t R>
+void zero_pad(const gpu::device_tensor<T, R>& x, const spatial_margins& m, gpu::device_tensor<T, R>& y) {
+    const spatial_extent e = detail::spatial_extent_of<R>(x.shape());
+    ensure_shape(y, detail::spatial_shape<R>(cpu::padded(e, m)));
+    gpu::launch("zero_pad", gpu::zero_pad_kernel<T>, gpu::grid_for(y.size()), gpu::elementwise_block, e, m, x.data(),
+                y.data());
+}
+template <class T, std::size_t R>
+void crop(const gpu::device_tensor<T, R>& x, const spatial_margins& m, gpu::device_tensor<T, R>& y) {
+    const spatial_extent e = detail::spatial_extent_of<R>(x.shape());
+    ensure_shape(y, detail::spatial_shape<R>(cpu::cropped(e, m)));
+    gpu::launch("crop", gpu::crop_kernel<T>, gpu::grid_for(y.size()), gpu::elementwise_block, e, m, x.data(), y.data());
+}
+template <class T, std::size_t R>
+void upsample_nearest_forward(const gpu::device_tensor<T, R>& x, const spatial_factors& f, gpu::device_tensor<T, R>& y) {
+    const spatial_extent e = detail::spatial_extent_of<R>(x.shape());
+    ensure_shape(y, detail::spatial_shape<R>(cpu::upsampled(e, f)));
+    gpu::launch("upsample_nearest_forward", gpu::upsample_nearest_forward_kernel<T>, gpu::grid_for(y.size()),
+                gpu::elementwise_block, e, f, x.data(), y.data());
+}
+template <class T, std::size_t R>
+void upsample_nearest_backward(const gpu::device_tensor<T, R>& dy, const spatial_factors& f, gpu::device_tensor<T, R>& dx) {
+    const spatial_extent e = cpu::downsampled(detail::spatial_extent_of<R>(dy.shape()), f);
+    ensure_shape(dx, detail::spatial_shape<R>(e));
+    gpu::launch("upsample_nearest_backward", gpu::upsample_nearest_backward_kernel<T>, gpu::grid_for(dx.size()),
+                gpu::elementwise_block, e, f, dy.data(), dx.data());
 }
 template <class T>
-void crop2d(const gpu::device_tensor<T, 4>& x, const margins2d& m, gpu::device_tensor<T, 4>& y) {
-    const auto& s = x.shape();
-    ensure_shape(y, std::array{s[0], s[1] - m.top - m.bottom, s[2] - m.left - m.right, s[3]});
-    gpu::launch("crop2d", gpu::crop2d_kernel<T>, gpu::grid_for(y.size()), gpu::elementwise_block,
-                s[0], s[1], s[2], s[3], m, x.data(), y.data());
+void upsample_bilinear_forward(const gpu::device_tensor<T, 4>& x, std::size_t fh, std::size_t fw,
+                               gpu::device_tensor<T, 4>& y) {
+    const spatial_extent e = detail::spatial_extent_of<4>(x.shape());
+    ensure_shape(y, detail::spatial_shape<4>(cpu::upsampled(e, {1, fh, fw})));
+    gpu::launch("upsample_bilinear_forward", gpu::upsample_bilinear_forward_kernel<T>, gpu::grid_for(y.size()),
+                gpu::elementwise_block, e.n * e.d, e.h, e.w, e.c, fh, fw, x.data(), y.data());
 }
 template <class T>
-void upsample2d_nearest_forward(const gpu::device_tensor<T, 4>& x, std::size_t fh, std::size_t fw,
-                                gpu::device_tensor<T, 4>& y) {
-    const auto& s = x.shape();
-    ensure_shape(y, std::array{s[0], s[1] * fh, s[2] * fw, s[3]});
-    gpu::launch("upsample2d_nearest_forward", gpu::upsample2d_nearest_forward_kernel<T>, gpu::grid_for(y.size()),
-                gpu::elementwise_block, s[0], s[1], s[2], s[3], fh, fw, x.data(), y.data());
-}
-template <class T>
-void upsample2d_nearest_backward(const gpu::device_tensor<T, 4>& dy, std::size_t fh, std::size_t fw,
-                                 gpu::device_tensor<T, 4>& dx) {
-    const auto& s = dy.shape();
-    ensure_shape(dx, std::array{s[0], s[1] / fh, s[2] / fw, s[3]});
-    gpu::launch("upsample2d_nearest_backward", gpu::upsample2d_nearest_backward_kernel<T>, gpu::grid_for(dx.size()),
-                gpu::elementwise_block, s[0], s[1] / fh, s[2] / fw, s[3], fh, fw, dy.data(), dx.data());
-}
-template <class T>
-void upsample2d_bilinear_forward(const gpu::device_tensor<T, 4>& x, std::size_t fh, std::size_t fw,
-                                 gpu::device_tensor<T, 4>& y) {
-    const auto& s = x.shape();
-    ensure_shape(y, std::array{s[0], s[1] * fh, s[2] * fw, s[3]});
-    gpu::launch("upsample2d_bilinear_forward", gpu::upsample2d_bilinear_forward_kernel<T>, gpu::grid_for(y.size()),
-                gpu::elementwise_block, s[0], s[1], s[2], s[3], fh, fw, x.data(), y.data());
-}
-template <class T>
-void upsample2d_bilinear_backward(const gpu::device_tensor<T, 4>& dy, std::size_t fh, std::size_t fw,
-                                  gpu::device_tensor<T, 4>& dx) {
-    const auto& s = dy.shape();
-    ensure_shape(dx, std::array{s[0], s[1] / fh, s[2] / fw, s[3]});
-    gpu::launch("upsample2d_bilinear_backward", gpu::upsample2d_bilinear_backward_kernel<T>, gpu::grid_for(dx.size()),
-                gpu::elementwise_block, s[0], s[1] / fh, s[2] / fw, s[3], fh, fw, dy.data(), dx.data());
+void upsample_bilinear_backward(const gpu::device_tensor<T, 4>& dy, std::size_t fh, std::size_t fw,
+                                gpu::device_tensor<T, 4>& dx) {
+    const spatial_extent e = cpu::downsampled(detail::spatial_extent_of<4>(dy.shape()), {1, fh, fw});
+    ensure_shape(dx, detail::spatial_shape<4>(e));
+    gpu::launch("upsample_bilinear_backward", gpu::upsample_bilinear_backward_kernel<T>, gpu::grid_for(dx.size()),
+                gpu::elementwise_block, e.n * e.d, e.h, e.w, e.c, fh, fw, dy.data(), dx.data());
 }
 
 } // namespace cascade::kernels
